@@ -1,0 +1,70 @@
+namespace XChat.Grains.Conversations;
+
+/// <summary>Direct conversations have exactly two users; groups have an owner and up to a configured number of members.</summary>
+[GenerateSerializer, Alias("xchat.ConversationKind")]
+public enum ConversationKind
+{
+    Direct = 1,
+    Group = 2,
+}
+
+/// <summary>A device that sends or receives: user id plus device id.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.DeviceAddress")]
+public readonly record struct DeviceAddress(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] uint DeviceId)
+{
+    /// <summary>The device grain's key: "{userId}/{deviceId}".</summary>
+    public string Key => $"{UserId}/{DeviceId}";
+
+    public override string ToString() => Key;
+}
+
+/// <summary>Ciphertext addressed to one recipient device. The server never reads it.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.DeviceCiphertext")]
+public sealed record DeviceCiphertext(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] uint DeviceId,
+    [property: Id(2)] byte[] Ciphertext);
+
+/// <summary>The conversation's members and metadata as a member sees them.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.ConversationSnapshot")]
+public sealed record ConversationSnapshot(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] ConversationKind Kind,
+    [property: Id(2)] IReadOnlyList<string> Members,
+    [property: Id(3)] string OwnerUserId,
+    [property: Id(4)] long LastSeq);
+
+/// <summary>A send: who sends, its idempotency key, and the opaque payload.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.AppendRequest")]
+public sealed record AppendRequest(
+    [property: Id(0)] DeviceAddress Sender,
+    [property: Id(1)] string ClientMessageId,
+    [property: Id(2)] byte[]? SharedCiphertext,
+    [property: Id(3)] IReadOnlyList<DeviceCiphertext> DeviceCiphertexts);
+
+/// <summary>The outcome of a committed send.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.AppendResult")]
+public sealed record AppendResult(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] long ServerTimestampMs,
+    [property: Id(2)] bool Duplicate);
+
+/// <summary>A stored message as one device sees it: the shared ciphertext and that device's own ciphertext.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.MessageEnvelope")]
+public sealed record MessageEnvelope(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] DeviceAddress Sender,
+    [property: Id(3)] string ClientMessageId,
+    [property: Id(4)] long ServerTimestampMs,
+    [property: Id(5)] byte[]? SharedCiphertext,
+    [property: Id(6)] byte[]? DeviceCiphertext);
+
+/// <summary>One page of messages plus whether more exist in the paging direction.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.MessagePage")]
+public sealed record MessagePage(
+    [property: Id(0)] IReadOnlyList<MessageEnvelope> Messages,
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] long LastSeq);

@@ -1,0 +1,32 @@
+namespace XChat.Grains.Errors;
+
+/// <summary>Base of the exceptions a grain throws for a request that breaks a rule; each maps to one protocol error code.</summary>
+[GenerateSerializer]
+public abstract class XChatException : Exception
+{
+    protected XChatException(string message) : base(message) { }
+}
+
+/// <summary>A field is missing, malformed or out of range.</summary>
+[GenerateSerializer, Alias("xchat.InvalidRequest")]
+public sealed class InvalidRequestException(string message) : XChatException(message);
+
+/// <summary>The user, device or conversation named in the request does not exist.</summary>
+[GenerateSerializer, Alias("xchat.NotFound")]
+public sealed class NotFoundException(string message) : XChatException(message);
+
+/// <summary>The caller is not a member of the conversation, or lacks the role the operation needs.</summary>
+[GenerateSerializer, Alias("xchat.Forbidden")]
+public sealed class ForbiddenException(string message) : XChatException(message);
+
+/// <summary>The handle is already registered to another user.</summary>
+[GenerateSerializer, Alias("xchat.HandleTaken")]
+public sealed class HandleTakenException(string message) : XChatException(message);
+
+/// <summary>A configured limit (group size, devices per user, payload size) would be exceeded.</summary>
+[GenerateSerializer, Alias("xchat.LimitExceeded")]
+public sealed class LimitExceededException(string message) : XChatException(message);
+
+/// <summary>Storage refused or lost a write; nothing was acknowledged and the request may be retried.</summary>
+[GenerateSerializer, Alias("xchat.StorageUnavailable")]
+public sealed class StorageUnavailableException(string message) : XChatException(message);

@@ -1,0 +1,35 @@
+using XChat.Grains.Connections;
+
+namespace XChat.Grains.Users;
+
+/// <summary>A user (key: user id): handle, devices with public keys, conversations, and the push fan-out to online devices.</summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Initializes the user; called once by the handle's grain. Repeating it with the same handle is a no-op.</summary>
+    Task<Registration> CreateAsync(string handle, DeviceKeys firstDevice);
+
+    /// <summary>The profile, or null when the user does not exist.</summary>
+    Task<UserProfile?> GetProfileAsync();
+
+    /// <summary>The keys of one device, or null when the user or device does not exist.</summary>
+    Task<DeviceKeys?> GetDeviceKeysAsync(uint deviceId);
+
+    /// <summary>Records that the user joined a conversation.</summary>
+    Task AddConversationAsync(string conversationId);
+
+    /// <summary>Records that the user left a conversation.</summary>
+    Task RemoveConversationAsync(string conversationId);
+
+    /// <summary>The conversations the user is a member of.</summary>
+    Task<IReadOnlyList<string>> GetConversationsAsync();
+
+    /// <summary>Registers (or refreshes) the observer that pushes to one online device; it expires unless refreshed.</summary>
+    Task SubscribeAsync(uint deviceId, IPushObserver observer);
+
+    /// <summary>Removes a device's observer.</summary>
+    Task UnsubscribeAsync(uint deviceId, IPushObserver observer);
+
+    /// <summary>Pushes a committed message to the user's online devices. Best effort: sync is the truth.</summary>
+    [OneWay]
+    Task PushAsync(PushedMessage message);
+}

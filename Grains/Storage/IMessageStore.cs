@@ -1,0 +1,61 @@
+using XChat.Grains.Conversations;
+
+namespace XChat.Grains.Storage;
+
+/// <summary>
+/// The durable message log and delivery cursors. One implementation per database (SQLite for
+/// standalone, PostgreSQL for a cluster). Appends and cursor writes from many grains that arrive
+/// while a commit is in flight are committed together in the next transaction (group commit);
+/// a returned task completes only after its rows are committed.
+/// </summary>
+public interface IMessageStore
+{
+    /// <summary>Creates the tables and indexes if they do not exist. Idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts the messages (all of one conversation, consecutive seqs) in one transaction.
+    /// Throws <see cref="Errors.StorageUnavailableException"/> when (conversation, seq) or
+    /// (conversation, sender device, client message id) already exists, or the database fails;
+    /// then nothing of this call is stored.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages with seq &gt; afterSeq in ascending order, at most limit.</summary>
+    Task<IReadOnlyList<StoredMessage>> ReadAfterAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages with seq &lt; beforeSeq in descending order, at most limit.</summary>
+    Task<IReadOnlyList<StoredMessage>> ReadBeforeAsync(string conversationId, long beforeSeq, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest stored seq of the conversation, 0 when it has none.</summary>
+    Task<long> GetLastSeqAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>For the given (sender device key, client message id) pairs that are already stored, their seq and timestamp.</summary>
+    Task<IReadOnlyDictionary<ClientMessageKey, StoredMessageRef>> FindByClientIdsAsync(
+        string conversationId, IReadOnlyCollection<ClientMessageKey> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Upserts delivery cursors, keeping the maximum of the stored and the given seq. Group-committed.</summary>
+    Task SaveCursorsAsync(IReadOnlyList<CursorUpdate> cursors, CancellationToken cancellationToken = default);
+
+    /// <summary>All cursors of one device (key "{userId}/{deviceId}").</summary>
+    Task<IReadOnlyDictionary<string, long>> LoadCursorsAsync(string deviceKey, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One stored message row. Ciphertexts are opaque.</summary>
+public sealed record StoredMessage(
+    string ConversationId,
+    long Seq,
+    DeviceAddress Sender,
+    string ClientMessageId,
+    long ServerTimestampMs,
+    byte[]? SharedCiphertext,
+    IReadOnlyList<DeviceCiphertext> DeviceCiphertexts);
+
+/// <summary>The idempotency key of a send: the sending device and its client message id.</summary>
+public readonly record struct ClientMessageKey(string SenderDeviceKey, string ClientMessageId);
+
+/// <summary>Where an already stored message sits.</summary>
+public readonly record struct StoredMessageRef(long Seq, long ServerTimestampMs);
+
+/// <summary>A device's cursor in one conversation.</summary>
+public readonly record struct CursorUpdate(string DeviceKey, string ConversationId, long Seq);
