@@ -25,8 +25,12 @@ public sealed class HandleTakenException(string message) : XChatException(messag
 
 /// <summary>A configured limit (group size, devices per user, payload size) would be exceeded.</summary>
 [GenerateSerializer, Alias("xchat.LimitExceeded")]
-public sealed class LimitExceededException(string message) : XChatException(message);
+public sealed class LimitReachedException(string message) : XChatException(message);
 
 /// <summary>Storage refused or lost a write; nothing was acknowledged and the request may be retried.</summary>
 [GenerateSerializer, Alias("xchat.StorageUnavailable")]
 public sealed class StorageUnavailableException(string message) : XChatException(message);
+
+/// <summary>The message payload is larger than the configured limit.</summary>
+[GenerateSerializer, Alias("xchat.PayloadTooLarge")]
+public sealed class PayloadTooLargeException(string message) : XChatException(message);

@@ -1,0 +1,18 @@
+using XChat.Gateway.Dispatch;
+
+namespace XChat.Gateway.Connections;
+
+/// <summary>The shared services every connection uses, bundled so a connection's constructor stays short.</summary>
+public sealed class ConnectionServices(
+    IGrainFactory grains,
+    ConnectionRegistry registry,
+    PushSubscriptions pushSubscriptions,
+    RequestDispatcher dispatcher,
+    TimeProvider time)
+{
+    public IGrainFactory Grains { get; } = grains;
+    public ConnectionRegistry Registry { get; } = registry;
+    public PushSubscriptions PushSubscriptions { get; } = pushSubscriptions;
+    public RequestDispatcher Dispatcher { get; } = dispatcher;
+    public TimeProvider Time { get; } = time;
+}

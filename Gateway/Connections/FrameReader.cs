@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace XChat.Gateway.Connections;
+
+/// <summary>What reading one WebSocket message gave.</summary>
+public enum FrameOutcome
+{
+    Binary,
+    Text,
+    Closed,
+    TooBig,
+    TimedOut,
+}
+
+/// <summary>One read: the outcome, and for <see cref="FrameOutcome.Binary"/> the whole message (valid until the next read).</summary>
+public readonly record struct FrameReadResult(FrameOutcome Outcome, ReadOnlyMemory<byte> Payload);
+
+/// <summary>
+/// Reads whole WebSocket messages, however many fragments they come in, up to a size limit and
+/// within a deadline for the whole message (a message that never finishes is cut off). The
+/// socket's receive is never cancelled, because cancelling a WebSocket receive aborts the socket
+/// and we still want to send a close frame; a timed-out receive stays pending for the next read.
+/// </summary>
+public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisposable
+{
+    private const int ChunkBytes = 4096;
+    private const int RetainedBufferBytes = 64 * 1024;
+
+    private readonly byte[] _chunk = new byte[ChunkBytes];
+    private ArrayBufferWriter<byte> _message = new(ChunkBytes);
+    private Task<WebSocketReceiveResult>? _pending;
+
+    public async Task<FrameReadResult> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_message.Capacity > RetainedBufferBytes)
+        {
+            _message = new ArrayBufferWriter<byte>(ChunkBytes); // do not keep one large message's buffer forever
+        }
+
+        _message.ResetWrittenCount();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            _pending ??= socket.ReceiveAsync(new ArraySegment<byte>(_chunk), CancellationToken.None);
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return new FrameReadResult(FrameOutcome.TimedOut, default);
+            }
+
+            try
+            {
+                await _pending.WaitAsync(remaining, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return new FrameReadResult(FrameOutcome.TimedOut, default);
+            }
+
+            var received = await _pending;
+            _pending = null;
+            switch (received.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return new FrameReadResult(FrameOutcome.Closed, default);
+                case WebSocketMessageType.Text:
+                    return new FrameReadResult(FrameOutcome.Text, default);
+            }
+
+            if (_message.WrittenCount + received.Count > maxMessageBytes)
+            {
+                return new FrameReadResult(FrameOutcome.TooBig, default);
+            }
+
+            _message.Write(_chunk.AsSpan(0, received.Count));
+            if (received.EndOfMessage)
+            {
+                return new FrameReadResult(FrameOutcome.Binary, _message.WrittenMemory);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        // A receive left pending fails when the socket is aborted; observe it so it is not reported as unobserved.
+        _pending?.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _pending = null;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XChat.Gateway.Hosting;
+using XChat.Grains.Connections;
+using XChat.Grains.Conversations;
+using XChat.Grains.Users;
+
+namespace XChat.Gateway.Connections;
+
+/// <summary>
+/// Keeps the user grains told which devices are connected here. Subscriptions expire in the
+/// grains, so this renews them on a timer; that also restores them after a silo failure moved a
+/// user grain (until then, devices still get every message by syncing).
+/// </summary>
+public sealed partial class PushSubscriptions(
+    IGrainFactory grains,
+    PushRouter router,
+    ConnectionRegistry registry,
+    IOptions<WebSocketGatewayOptions> options,
+    ILogger<PushSubscriptions> logger) : BackgroundService
+{
+    private IPushObserver? _observer;
+
+    private IPushObserver Observer => _observer ??= grains.CreateObjectReference<IPushObserver>(router);
+
+    public Task SubscribeAsync(DeviceAddress device) =>
+        grains.GetGrain<IUserGrain>(device.UserId).SubscribeAsync(device.DeviceId, Observer);
+
+    public async Task UnsubscribeAsync(DeviceAddress device)
+    {
+        try
+        {
+            await grains.GetGrain<IUserGrain>(device.UserId).UnsubscribeAsync(device.DeviceId, Observer);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The subscription expires by itself; nothing else to do.
+            LogUnsubscribeFailed(logger, exception.GetType().Name);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PushRefreshInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var devices = registry.OnlineDevices();
+            var failures = 0;
+            foreach (var chunk in devices.Chunk(256))
+            {
+                var results = await Task.WhenAll(chunk.Select(async d =>
+                {
+                    try
+                    {
+                        await SubscribeAsync(d);
+                        return true;
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        return false;
+                    }
+                }));
+                failures += results.Count(ok => !ok);
+            }
+
+            if (failures > 0)
+            {
+                LogRefreshFailures(logger, failures, devices.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Push unsubscribe failed ({ExceptionType}); it will expire")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing push subscriptions failed for {Failures} of {Devices} devices")]
+    private static partial void LogRefreshFailures(ILogger logger, int failures, int devices);
+}

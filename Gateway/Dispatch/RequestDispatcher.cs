@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Options;
+using XChat.Gateway.Connections;
+using XChat.Gateway.Hosting;
+using XChat.Grains.Conversations;
+using XChat.Grains.Devices;
+using XChat.Grains.Users;
+using XChat.Protocol;
+using GrainPage = XChat.Grains.Conversations.MessagePage;
+
+namespace XChat.Gateway.Dispatch;
+
+/// <summary>Turns the request of a logged-in device into grain calls. Grains check membership themselves.</summary>
+public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options)
+{
+    private readonly WebSocketGatewayOptions _options = options.Value;
+
+    public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
+    {
+        ClientFrame.BodyOneofCase.LookupUser => LookupUserAsync(frame.LookupUser),
+        ClientFrame.BodyOneofCase.CreateConversation => CreateConversationAsync(device, frame.CreateConversation),
+        ClientFrame.BodyOneofCase.AddMember => ChangeMembersAsync(device, frame.AddMember.ConversationId, frame.AddMember.UserId, add: true),
+        ClientFrame.BodyOneofCase.RemoveMember => ChangeMembersAsync(device, frame.RemoveMember.ConversationId, frame.RemoveMember.UserId, add: false),
+        ClientFrame.BodyOneofCase.Send => SendAsync(device, frame.Send),
+        ClientFrame.BodyOneofCase.Sync => SyncAsync(device, frame.Sync),
+        ClientFrame.BodyOneofCase.History => HistoryAsync(device, frame.History),
+        ClientFrame.BodyOneofCase.Ack => AckAsync(device, frame.Ack),
+        ClientFrame.BodyOneofCase.ListConversations => ListConversationsAsync(device),
+        _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
+    };
+
+    private async Task<ServerFrame> LookupUserAsync(LookupUserRequest request)
+    {
+        var handle = Handles.Normalize(request.Handle);
+        var userId = await grains.GetGrain<IHandleGrain>(handle).GetUserIdAsync();
+        var profile = userId is null ? null : await grains.GetGrain<IUserGrain>(userId).GetProfileAsync();
+        if (profile is null)
+        {
+            throw new RequestException(ErrorCode.NotFound, "No user has this handle.");
+        }
+
+        var result = new LookupUserResult { UserId = profile.UserId, Handle = profile.Handle };
+        result.Devices.AddRange(profile.Devices.Select(d => new DeviceInfo
+        {
+            DeviceId = d.DeviceId,
+            IdentitySigningKey = Google.Protobuf.ByteString.CopyFrom(d.Keys.IdentitySigningKey),
+            IdentityAgreementKey = Google.Protobuf.ByteString.CopyFrom(d.Keys.IdentityAgreementKey),
+            AgreementKeySignature = Google.Protobuf.ByteString.CopyFrom(d.Keys.AgreementKeySignature),
+        }));
+        return new ServerFrame { LookupUser = result };
+    }
+
+    private async Task<ServerFrame> CreateConversationAsync(DeviceAddress device, CreateConversationRequest request)
+    {
+        var kind = ProtoMapping.FromWire(request.Kind) ?? throw new RequestException(ErrorCode.BadRequest, "Unknown conversation kind.");
+        var members = request.MemberUserIds.Select(RequireUserId).ToArray();
+        var id = kind == Grains.Conversations.ConversationKind.Direct
+            ? ConversationIds.ForDirect(device.UserId, members.Length == 1 ? members[0] : throw new RequestException(ErrorCode.BadRequest, "A direct conversation names exactly one other user."))
+            : ConversationIds.NewGroup();
+        var snapshot = await grains.GetGrain<IConversationGrain>(id).CreateAsync(device.UserId, kind, members);
+        var cursor = await grains.GetGrain<IDeviceGrain>(device.Key).GetCursorAsync(id);
+        return new ServerFrame { Conversation = ProtoMapping.ToInfo(snapshot, cursor) };
+    }
+
+    private async Task<ServerFrame> ChangeMembersAsync(DeviceAddress device, string conversationId, string userId, bool add)
+    {
+        var conversation = grains.GetGrain<IConversationGrain>(RequireConversationId(conversationId));
+        var member = RequireUserId(userId);
+        var snapshot = add
+            ? await conversation.AddMemberAsync(device.UserId, member)
+            : await conversation.RemoveMemberAsync(device.UserId, member);
+        return new ServerFrame { Conversation = ProtoMapping.ToInfo(snapshot, 0) };
+    }
+
+    private async Task<ServerFrame> SendAsync(DeviceAddress device, SendRequest request)
+    {
+        var conversationId = RequireConversationId(request.ConversationId);
+        long size = request.SharedCiphertext.Length;
+        foreach (var c in request.DeviceCiphertexts)
+        {
+            size += c.Ciphertext.Length;
+        }
+
+        if (size > _options.MaxPayloadBytes)
+        {
+            throw new RequestException(ErrorCode.PayloadTooLarge, $"A message payload is at most {_options.MaxPayloadBytes} bytes.");
+        }
+
+        if (!registry.RateLimiter(device).TryTake(out var retryAfter))
+        {
+            throw new RequestException(ErrorCode.RateLimited, "Too many sends; slow down.", (uint)Math.Ceiling(retryAfter.TotalMilliseconds));
+        }
+
+        var append = new AppendRequest(
+            device,
+            request.ClientMessageId,
+            request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
+            request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
+        var result = await grains.GetGrain<IConversationGrain>(conversationId).AppendAsync(append);
+        return new ServerFrame
+        {
+            Send = new SendResult
+            {
+                ConversationId = conversationId,
+                Seq = (ulong)result.Seq,
+                ServerTimestampMs = result.ServerTimestampMs,
+                Duplicate = result.Duplicate,
+            },
+        };
+    }
+
+    private async Task<ServerFrame> SyncAsync(DeviceAddress device, SyncRequest request)
+    {
+        GrainPage page = await grains.GetGrain<IConversationGrain>(RequireConversationId(request.ConversationId))
+            .ReadAfterAsync(device, ToSeq(request.AfterSeq), (int)Math.Min(request.Limit, int.MaxValue));
+        return new ServerFrame { Messages = ProtoMapping.ToPage(page) };
+    }
+
+    private async Task<ServerFrame> HistoryAsync(DeviceAddress device, HistoryRequest request)
+    {
+        GrainPage page = await grains.GetGrain<IConversationGrain>(RequireConversationId(request.ConversationId))
+            .ReadBeforeAsync(device, ToSeq(request.BeforeSeq), (int)Math.Min(request.Limit, int.MaxValue));
+        return new ServerFrame { Messages = ProtoMapping.ToPage(page) };
+    }
+
+    private async Task<ServerFrame> AckAsync(DeviceAddress device, AckRequest request)
+    {
+        var conversationId = RequireConversationId(request.ConversationId);
+        // Membership and range are checked against the conversation, so a bad ack stores nothing.
+        var snapshot = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync(device.UserId);
+        var seq = ToSeq(request.Seq);
+        if (seq > snapshot.LastSeq)
+        {
+            throw new RequestException(ErrorCode.BadRequest, "Cannot acknowledge beyond the last message.");
+        }
+
+        await grains.GetGrain<IDeviceGrain>(device.Key).AckAsync(conversationId, seq);
+        return new ServerFrame { Ok = new Empty() };
+    }
+
+    private async Task<ServerFrame> ListConversationsAsync(DeviceAddress device)
+    {
+        var ids = await grains.GetGrain<IUserGrain>(device.UserId).GetConversationsAsync();
+        var cursors = await grains.GetGrain<IDeviceGrain>(device.Key).GetCursorsAsync();
+        var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IConversationGrain>(id).GetAsync(device.UserId)));
+        var list = new ConversationList();
+        list.Conversations.AddRange(snapshots.Select(s => ProtoMapping.ToInfo(s, cursors.GetValueOrDefault(s.ConversationId))));
+        return new ServerFrame { Conversations = list };
+    }
+
+    private static long ToSeq(ulong seq) =>
+        seq <= long.MaxValue ? (long)seq : throw new RequestException(ErrorCode.BadRequest, "Sequence number out of range.");
+
+    private static string RequireConversationId(string id) =>
+        ConversationIds.IsWellFormed(id) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed conversation id.");
+
+    internal static string RequireUserId(string id) =>
+        id.Length == 32 && id.All(char.IsAsciiHexDigitLower) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed user id.");
+}

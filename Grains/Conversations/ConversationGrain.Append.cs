@@ -1,0 +1,173 @@
+using XChat.Grains.Errors;
+using XChat.Grains.Storage;
+using XChat.Grains.Users;
+
+namespace XChat.Grains.Conversations;
+
+public sealed partial class ConversationGrain
+{
+    public const int MaxClientMessageIdLength = 64;
+
+    private readonly List<PendingAppend> _queue = [];
+    private readonly Dictionary<ClientMessageKey, PendingAppend> _inFlight = [];
+    private RecentSends? _recent;
+    private bool _flushing;
+    private bool _storeMayHoldOlderSends;
+
+    private RecentSends Recent => _recent ??= new RecentSends(_limits.RecentSendsRemembered);
+
+    // AppendAsync interleaves (see the interface): every await below lets other sends queue up.
+    // All of this still runs on the grain's single-threaded scheduler, so the fields need no locks.
+    public async Task<AppendResult> AppendAsync(AppendRequest request)
+    {
+        EnsureMember(request.Sender.UserId);
+        ValidateSend(request);
+
+        var key = new ClientMessageKey(request.Sender.Key, request.ClientMessageId);
+        if (Recent.TryGet(key, out var known))
+        {
+            return new AppendResult(known.Seq, known.ServerTimestampMs, Duplicate: true);
+        }
+
+        if (_inFlight.TryGetValue(key, out var twin))
+        {
+            var first = await twin.Completion.Task;
+            return first with { Duplicate = true };
+        }
+
+        var pending = new PendingAppend(request, key);
+        _queue.Add(pending);
+        _inFlight[key] = pending;
+        if (!_flushing)
+        {
+            _flushing = true;
+            _ = FlushAsync();
+        }
+
+        return await pending.Completion.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                var batch = _queue.ToArray();
+                _queue.Clear();
+                await CommitAsync(batch);
+            }
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private async Task CommitAsync(PendingAppend[] batch)
+    {
+        List<StoredMessage> rows = new(batch.Length);
+        try
+        {
+            // Sends older than what this activation remembers may already be in the store.
+            var stored = _storeMayHoldOlderSends || Recent.HasForgotten
+                ? await store.FindByClientIdsAsync(Id, batch.Select(p => p.Key).ToArray())
+                : null;
+
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var seq = _lastSeq;
+            var results = new AppendResult[batch.Length];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (stored is not null && stored.TryGetValue(batch[i].Key, out var old))
+                {
+                    results[i] = new AppendResult(old.Seq, old.ServerTimestampMs, Duplicate: true);
+                    continue;
+                }
+
+                var request = batch[i].Request;
+                rows.Add(new StoredMessage(Id, ++seq, request.Sender, request.ClientMessageId, now,
+                    request.SharedCiphertext, request.DeviceCiphertexts));
+                results[i] = new AppendResult(seq, now, Duplicate: false);
+            }
+
+            if (rows.Count > 0)
+            {
+                await store.AppendAsync(rows);
+            }
+
+            _lastSeq = seq;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                Recent.Remember(batch[i].Key, new StoredMessageRef(results[i].Seq, results[i].ServerTimestampMs));
+                _inFlight.Remove(batch[i].Key);
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Nothing of this batch is acknowledged. Another activation (during a silo failure) may
+            // have taken these seqs, so re-read the log's end before the next batch.
+            foreach (var pending in batch)
+            {
+                _inFlight.Remove(pending.Key);
+                pending.Completion.TrySetException(exception as StorageUnavailableException
+                    ?? new StorageUnavailableException("The message could not be stored; retry."));
+            }
+
+            rows.Clear();
+            _storeMayHoldOlderSends = true;
+            try
+            {
+                _lastSeq = await store.GetLastSeqAsync(Id);
+            }
+            catch (Exception)
+            {
+                // The next batch re-reads nothing and may collide; the store's unique (conversation,
+                // seq) then rejects it and this path runs again, so no seq is ever committed twice.
+            }
+        }
+
+        Push(rows);
+    }
+
+    private void Push(List<StoredMessage> rows)
+    {
+        // One-way calls: a group's fan-out never waits on its members one after another.
+        foreach (var row in rows)
+        {
+            foreach (var member in state.State.Members)
+            {
+                _ = GrainFactory.GetGrain<IUserGrain>(member).PushAsync(MessageViews.ForUser(row, member));
+            }
+        }
+    }
+
+    private void ValidateSend(AppendRequest request)
+    {
+        if (string.IsNullOrEmpty(request.ClientMessageId) || request.ClientMessageId.Length > MaxClientMessageIdLength)
+        {
+            throw new InvalidRequestException($"A client message id is 1 to {MaxClientMessageIdLength} characters.");
+        }
+
+        var size = (long)(request.SharedCiphertext?.Length ?? 0);
+        foreach (var c in request.DeviceCiphertexts)
+        {
+            size += c.Ciphertext.Length;
+            if (!state.State.Members.Contains(c.UserId))
+            {
+                throw new InvalidRequestException("A device ciphertext is addressed to a non-member.");
+            }
+        }
+
+        if (size == 0)
+        {
+            throw new InvalidRequestException("A message carries a shared ciphertext or per-device ciphertexts.");
+        }
+
+        if (size > _limits.MaxPayloadBytes)
+        {
+            throw new PayloadTooLargeException($"A message payload is at most {_limits.MaxPayloadBytes} bytes.");
+        }
+    }
+}

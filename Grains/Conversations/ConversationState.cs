@@ -1,0 +1,13 @@
+namespace XChat.Grains.Conversations;
+
+/// <summary>Persistent state of a conversation: membership only. The log lives in the message store, not here.</summary>
+[GenerateSerializer, Alias("xchat.ConversationState")]
+public sealed class ConversationState
+{
+    [Id(0)] public ConversationKind Kind { get; set; }
+    [Id(1)] public List<string> Members { get; set; } = [];
+    [Id(2)] public string OwnerUserId { get; set; } = string.Empty;
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+
+    public bool Exists => Members.Count > 0;
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace XChat.Grains.Hosting;
+
+/// <summary>Limits the grains enforce. Bound from the configuration section "XChat:Limits".</summary>
+public sealed class XChatGrainOptions
+{
+    public const string SectionName = "XChat:Limits";
+
+    /// <summary>Largest message payload (shared ciphertext plus all per-device ciphertexts), in bytes. The default is 64 KiB.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Most members a group may have, the owner included. The default is 256.</summary>
+    [Range(2, 100_000)]
+    public int MaxGroupMembers { get; set; } = 256;
+
+    /// <summary>Most messages one sync or history page returns. The default is 200.</summary>
+    [Range(1, 10_000)]
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>How many recent (device, client message id) pairs a conversation keeps in memory to answer retries without a database read. The default is 10,000.</summary>
+    [Range(16, 1_000_000)]
+    public int RecentSendsRemembered { get; set; } = 10_000;
+
+    /// <summary>How long a gateway's push subscription for a device lives unless refreshed. The default is two minutes.</summary>
+    public TimeSpan PushSubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}

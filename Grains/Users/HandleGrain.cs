@@ -1,0 +1,33 @@
+using XChat.Grains.Errors;
+
+namespace XChat.Grains.Users;
+
+/// <summary>Makes handles unique: the first registration claims the handle, durably, before the user is created.</summary>
+public sealed class HandleGrain(
+    [PersistentState("handle", StorageNames.GrainState)] IPersistentState<HandleState> state,
+    IGrainFactory grains) : Grain, IHandleGrain
+{
+    public async Task<Registration> RegisterAsync(DeviceKeys firstDevice)
+    {
+        var handle = this.GetPrimaryKeyString();
+        if (state.State.UserId is { } owner)
+        {
+            // A claim whose user never finished creation (a crash between the two writes) is
+            // completed by whoever registers next; a finished one is taken.
+            var profile = await grains.GetGrain<IUserGrain>(owner).GetProfileAsync();
+            if (profile is not null)
+            {
+                throw new HandleTakenException("The handle is already registered.");
+            }
+        }
+        else
+        {
+            state.State.UserId = Guid.NewGuid().ToString("N");
+            await state.WriteStateAsync();
+        }
+
+        return await grains.GetGrain<IUserGrain>(state.State.UserId).CreateAsync(handle, firstDevice);
+    }
+
+    public Task<string?> GetUserIdAsync() => Task.FromResult(state.State.UserId);
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Options;
+using XChat.Grains.Connections;
+using XChat.Grains.Errors;
+using XChat.Grains.Hosting;
+
+namespace XChat.Grains.Users;
+
+/// <summary>
+/// A user: handle, devices, conversations (persistent, small), and the push subscriptions of its
+/// online devices (in memory only: gateways refresh them, and a lost one only delays a push
+/// until the device syncs).
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.GrainState)] IPersistentState<UserState> state,
+    IOptions<XChatGrainOptions> options,
+    TimeProvider time) : Grain, IUserGrain
+{
+    private readonly PushSubscriptions _subscriptions = new(options.Value.PushSubscriptionLifetime, time);
+
+    public async Task<Registration> CreateAsync(string handle, DeviceKeys firstDevice)
+    {
+        if (state.State.Handle is not null)
+        {
+            if (state.State.Handle == handle)
+            {
+                return new Registration(this.GetPrimaryKeyString(), state.State.Devices[0].DeviceId);
+            }
+
+            throw new InvalidRequestException("The user already exists.");
+        }
+
+        DeviceKeyRules.Validate(firstDevice);
+        var deviceId = state.State.NextDeviceId++;
+        state.State.Handle = handle;
+        state.State.Devices.Add(new DeviceRecord(deviceId, firstDevice, time.GetUtcNow()));
+        await state.WriteStateAsync();
+        return new Registration(this.GetPrimaryKeyString(), deviceId);
+    }
+
+    public Task<UserProfile?> GetProfileAsync() =>
+        Task.FromResult(state.State.Handle is null
+            ? null
+            : new UserProfile(this.GetPrimaryKeyString(), state.State.Handle, state.State.Devices.ToArray()));
+
+    public Task<DeviceKeys?> GetDeviceKeysAsync(uint deviceId) =>
+        Task.FromResult(state.State.Devices.FirstOrDefault(d => d.DeviceId == deviceId)?.Keys);
+
+    public async Task AddConversationAsync(string conversationId)
+    {
+        EnsureExists();
+        if (state.State.Conversations.Add(conversationId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task RemoveConversationAsync(string conversationId)
+    {
+        if (state.State.Conversations.Remove(conversationId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetConversationsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Conversations.Order(StringComparer.Ordinal).ToArray());
+
+    public Task SubscribeAsync(uint deviceId, IPushObserver observer)
+    {
+        EnsureExists();
+        if (state.State.Devices.All(d => d.DeviceId != deviceId))
+        {
+            throw new NotFoundException("No such device.");
+        }
+
+        _subscriptions.Add(deviceId, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(uint deviceId, IPushObserver observer)
+    {
+        _subscriptions.Remove(deviceId, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task PushAsync(PushedMessage message)
+    {
+        // One call per gateway that holds at least one of the user's devices, not one per device.
+        foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
+        {
+            _ = observer.OnMessageAsync(this.GetPrimaryKeyString(), deviceIds, message);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void EnsureExists()
+    {
+        if (state.State.Handle is null)
+        {
+            throw new NotFoundException("No such user.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using StackExchange.Redis;
+using XChat.Gateway.Hosting;
+using XChat.Grains.Hosting;
+using XChat.Grains.Storage;
+using XChat.Silo.Storage;
+
+namespace XChat.Silo.Hosting;
+
+/// <summary>Everything the silo process registers, in one place.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>The SQLite file of a standalone server, for grain state and messages alike.</summary>
+    public const string StandaloneDatabaseFile = "xchat.db";
+
+    public static WebApplicationBuilder AddXChatSilo(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(XChatHostOptions.SectionName).Get<XChatHostOptions>() ?? new XChatHostOptions();
+        builder.Services.AddXChatGrains(builder.Configuration);
+
+        if (settings.Mode == HostMode.Standalone)
+        {
+            var dataDir = Path.GetFullPath(settings.DataDir);
+            Directory.CreateDirectory(dataDir);
+            var databasePath = Path.Combine(dataDir, StandaloneDatabaseFile);
+            builder.Services.AddSqliteMessageStore(o => o.DatabasePath = databasePath);
+            var ports = settings.Cluster;
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: ports.ServiceId, clusterId: ports.ClusterId)
+                .AddXChatGrainStorage(GrainStateStorageKind.Sqlite, GrainStateSchema.SqliteConnectionString(databasePath)));
+            builder.Services.AddWebSocketGateway(builder.Configuration);
+        }
+        else
+        {
+            var cluster = settings.Cluster;
+            if (string.IsNullOrWhiteSpace(cluster.Postgres))
+            {
+                throw new InvalidOperationException("Cluster mode needs XChat:Cluster:Postgres (an Npgsql connection string).");
+            }
+
+            builder.Services.AddPostgresMessageStore(o => o.ConnectionString = cluster.Postgres);
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(o => { o.ServiceId = cluster.ServiceId; o.ClusterId = cluster.ClusterId; })
+                    .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis))
+                    .ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedAddress != "127.0.0.1")
+                    .AddXChatGrainStorage(GrainStateStorageKind.PostgreSql, cluster.Postgres);
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = cluster.ProbeTimeout;
+                    o.NumMissedProbesLimit = cluster.NumMissedProbesLimit;
+                });
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>Maps the WebSocket endpoint when this process serves clients (standalone mode).</summary>
+    public static WebApplication MapXChatSilo(this WebApplication app)
+    {
+        var settings = app.Configuration.GetSection(XChatHostOptions.SectionName).Get<XChatHostOptions>() ?? new XChatHostOptions();
+        if (settings.Mode == HostMode.Standalone)
+        {
+            app.UseWebSockets();
+            app.MapWebSocketGateway("/ws");
+        }
+
+        return app;
+    }
+}
