@@ -25,6 +25,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private long _commitCount;
     private long _isolatedRetryCount;
+    private int _queuedCount; // the single-reader channel does not count its items
 
     public GroupCommitWriter(CommitBatch commit, int maxBatchRows, ILogger logger)
     {
@@ -42,7 +43,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     public long IsolatedRetryCount => Interlocked.Read(ref _isolatedRetryCount);
 
     /// <summary>Requests queued and not yet taken into a transaction.</summary>
-    public int QueuedCount => _queue.Reader.Count;
+    public int QueuedCount => Volatile.Read(ref _queuedCount);
 
     /// <summary>Queues the rows; the task completes once they are committed.</summary>
     public Task EnqueueAsync(WriteRequest request)
@@ -52,8 +53,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             return Task.FromCanceled(request.CancellationToken);
         }
 
+        Interlocked.Increment(ref _queuedCount);
         if (!_queue.Writer.TryWrite(request))
         {
+            Interlocked.Decrement(ref _queuedCount);
             throw new StorageUnavailableException("The message store is shutting down.");
         }
 
@@ -83,6 +86,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
             while (rows < _maxBatchRows && _queue.Reader.TryRead(out var next))
             {
+                Interlocked.Decrement(ref _queuedCount);
                 if (next.CancellationToken.IsCancellationRequested)
                 {
                     next.Completion.TrySetCanceled(next.CancellationToken);
