@@ -1,0 +1,29 @@
+using System.Data.Common;
+using XChat.Grains.Conversations;
+
+namespace XChat.Grains.Storage;
+
+/// <summary>Maps a row selected with <see cref="MessageStoreSql.MessageColumns"/> to a <see cref="StoredMessage"/>.</summary>
+internal static class MessageRows
+{
+    public static StoredMessage Read(DbDataReader reader) => new(
+        ConversationId: reader.GetString(0),
+        Seq: reader.GetInt64(1),
+        // The column is 64-bit on both backends so the whole uint range of device ids fits.
+        Sender: new DeviceAddress(reader.GetString(2), checked((uint)reader.GetInt64(3))),
+        ClientMessageId: reader.GetString(4),
+        ServerTimestampMs: reader.GetInt64(5),
+        SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
+        DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
+
+    public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<StoredMessage>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            messages.Add(Read(reader));
+        }
+
+        return messages;
+    }
+}

@@ -1,0 +1,25 @@
+namespace XChat.Grains.Storage;
+
+/// <summary>
+/// SQL text that is the same on SQLite and PostgreSQL. Both accept "@name" parameters, and every
+/// query here is served by a primary key (conversation_id, seq) or (device_key, conversation_id).
+/// </summary>
+internal static class MessageStoreSql
+{
+    /// <summary>The column order <see cref="MessageRows.Read"/> expects.</summary>
+    public const string MessageColumns =
+        "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts";
+
+    public const string ReadAfter =
+        $"SELECT {MessageColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq > @seq ORDER BY seq ASC LIMIT @limit";
+
+    public const string ReadBefore =
+        $"SELECT {MessageColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq < @seq ORDER BY seq DESC LIMIT @limit";
+
+    // ORDER BY … LIMIT 1 rather than MAX(seq): both planners turn it into one index probe.
+    public const string LastSeq =
+        "SELECT seq FROM xchat_messages WHERE conversation_id = @conversation ORDER BY seq DESC LIMIT 1";
+
+    public const string LoadCursors =
+        "SELECT conversation_id, seq FROM xchat_cursors WHERE device_key = @device";
+}

@@ -1,0 +1,52 @@
+namespace XChat.Grains.Storage;
+
+/// <summary>PostgreSQL DDL and write statements of the message store.</summary>
+internal static class PostgresSchema
+{
+    /// <summary>Serializes schema creation across silos starting at once (CREATE … IF NOT EXISTS can race).</summary>
+    public const long SchemaLockKey = 0x5843_6861_7453_7430; // "XChatSt0"
+
+    // sender_device_id is bigint, not int: device ids are uint and must fit whole.
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS xchat_messages (
+            conversation_id    text   NOT NULL,
+            seq                bigint NOT NULL,
+            sender_user_id     text   NOT NULL,
+            sender_device_id   bigint NOT NULL,
+            client_message_id  text   NOT NULL,
+            server_ts_ms       bigint NOT NULL,
+            shared_ciphertext  bytea  NULL,
+            device_ciphertexts bytea  NULL,
+            CONSTRAINT xchat_messages_pk PRIMARY KEY (conversation_id, seq),
+            CONSTRAINT xchat_messages_client_id_uq UNIQUE (conversation_id, sender_user_id, sender_device_id, client_message_id)
+        );
+        CREATE TABLE IF NOT EXISTS xchat_cursors (
+            device_key      text   NOT NULL,
+            conversation_id text   NOT NULL,
+            seq             bigint NOT NULL,
+            CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
+        );
+        """;
+
+    // One statement for the whole batch: parallel arrays unnested into rows, one round trip.
+    public const string InsertMessages = $"""
+        INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
+        SELECT * FROM unnest(@conversation::text[], @seq::bigint[], @user::text[], @device::bigint[],
+                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[])
+        """;
+
+    // The batch's cursors are merged per key first: one statement may not update a row twice.
+    public const string UpsertCursors = """
+        INSERT INTO xchat_cursors (device_key, conversation_id, seq)
+        SELECT * FROM unnest(@device::text[], @conversation::text[], @seq::bigint[])
+        ON CONFLICT (device_key, conversation_id) DO UPDATE SET seq = GREATEST(xchat_cursors.seq, excluded.seq)
+        """;
+
+    public const string FindByClientIds = """
+        SELECT k.user_id, k.device_id, k.client_id, m.seq, m.server_ts_ms
+        FROM unnest(@user::text[], @device::bigint[], @client::text[]) AS k(user_id, device_id, client_id)
+        JOIN xchat_messages m
+          ON m.conversation_id = @conversation AND m.sender_user_id = k.user_id
+         AND m.sender_device_id = k.device_id AND m.client_message_id = k.client_id
+        """;
+}

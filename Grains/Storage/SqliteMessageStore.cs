@@ -1,0 +1,224 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace XChat.Grains.Storage;
+
+/// <summary>
+/// The message log in one SQLite file (standalone mode). WAL mode lets readers on their own
+/// pooled connections run while the single writer connection commits group batches.
+/// </summary>
+public sealed partial class SqliteMessageStore : RelationalMessageStore
+{
+    private const int SqliteConstraint = 19;
+
+    private readonly SqliteMessageStoreOptions _options;
+    private readonly ILogger<SqliteMessageStore> _logger;
+    private readonly string _connectionString;
+
+    // Owned by the writer loop alone (one thread at a time), so no locking.
+    private SqliteConnection? _writeConnection;
+    private SqliteCommand? _insertMessage;
+    private SqliteCommand? _upsertCursor;
+
+    public SqliteMessageStore(IOptions<SqliteMessageStoreOptions> options, ILogger<SqliteMessageStore> logger)
+        : base(options.Value, logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(_options.DatabasePath),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout: keep it at least the busy timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // journal_mode=WAL is stored in the file, so every later connection uses it too.
+        command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
+    }
+
+    public override async Task<IReadOnlyDictionary<ClientMessageKey, StoredMessageRef>> FindByClientIdsAsync(
+        string conversationId, IReadOnlyCollection<ClientMessageKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<ClientMessageKey, StoredMessageRef>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        // In-process SQLite has no round trips to save: one prepared point lookup per key on the unique index.
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteSchema.FindByClientId;
+        var conversation = command.Parameters.Add("@conversation", SqliteType.Text);
+        var user = command.Parameters.Add("@user", SqliteType.Text);
+        var device = command.Parameters.Add("@device", SqliteType.Integer);
+        var clientId = command.Parameters.Add("@client", SqliteType.Text);
+        conversation.Value = conversationId;
+        command.Prepare();
+        foreach (var key in keys.Distinct())
+        {
+            if (!DeviceKeys.TryParse(key.SenderDeviceKey, out var userId, out var deviceId))
+            {
+                continue;
+            }
+
+            user.Value = userId;
+            device.Value = (long)deviceId;
+            clientId.Value = key.ClientMessageId;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[key] = new StoredMessageRef(reader.GetInt64(0), reader.GetInt64(1));
+            }
+        }
+
+        return found;
+    }
+
+    private protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    private protected override Task CommitBatchAsync(IReadOnlyList<WriteRequest> batch, CancellationToken cancellationToken)
+    {
+        // SQLite calls are synchronous anyway; the writer loop runs on its own pool thread.
+        var connection = EnsureWriteConnection();
+        try
+        {
+            // BEGIN IMMEDIATE (the Microsoft.Data.Sqlite default): take the write lock up front so a
+            // lock held by another process is waited for under the busy timeout, not failed mid-batch.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            _insertMessage!.Transaction = transaction;
+            _upsertCursor!.Transaction = transaction;
+            foreach (var request in batch)
+            {
+                foreach (var message in request.Messages)
+                {
+                    var p = _insertMessage.Parameters;
+                    p[0].Value = message.ConversationId;
+                    p[1].Value = message.Seq;
+                    p[2].Value = message.Sender.UserId;
+                    p[3].Value = (long)message.Sender.DeviceId;
+                    p[4].Value = message.ClientMessageId;
+                    p[5].Value = message.ServerTimestampMs;
+                    p[6].Value = (object?)message.SharedCiphertext ?? DBNull.Value;
+                    p[7].Value = (object?)DeviceCiphertextCodec.Encode(message.DeviceCiphertexts) ?? DBNull.Value;
+                    _insertMessage.ExecuteNonQuery();
+                }
+
+                foreach (var cursor in request.Cursors)
+                {
+                    var p = _upsertCursor.Parameters;
+                    p[0].Value = cursor.DeviceKey;
+                    p[1].Value = cursor.ConversationId;
+                    p[2].Value = cursor.Seq;
+                    _upsertCursor.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
+            return Task.CompletedTask;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+        {
+            // A constraint violation leaves the connection healthy; the using above rolled back.
+            throw;
+        }
+        catch
+        {
+            // Anything else (I/O error, file replaced): start over with a fresh connection next batch.
+            CloseWriteConnection();
+            throw;
+        }
+    }
+
+    private protected override ValueTask DisposeConnectionsAsync()
+    {
+        CloseWriteConnection();
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteConnection EnsureWriteConnection()
+    {
+        if (_writeConnection is not null)
+        {
+            return _writeConnection;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};";
+            pragma.ExecuteNonQuery();
+        }
+
+        _insertMessage = Prepare(connection, SqliteSchema.InsertMessage,
+            ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer), ("@user", SqliteType.Text), ("@device", SqliteType.Integer),
+            ("@client", SqliteType.Text), ("@ts", SqliteType.Integer), ("@shared", SqliteType.Blob), ("@devices", SqliteType.Blob));
+        _upsertCursor = Prepare(connection, SqliteSchema.UpsertCursor,
+            ("@device", SqliteType.Text), ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer));
+        _writeConnection = connection;
+        return connection;
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private void CloseWriteConnection()
+    {
+        _insertMessage?.Dispose();
+        _upsertCursor?.Dispose();
+        _writeConnection?.Dispose();
+        (_insertMessage, _upsertCursor, _writeConnection) = (null, null, null);
+    }
+
+    private int BusyTimeoutMs => (int)_options.BusyTimeout.TotalMilliseconds;
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs};";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
