@@ -6,7 +6,8 @@ namespace XChat.Client.Transport;
 /// Turns pushes and sync pages into a stream that holds each message once, in seq order per
 /// conversation (PROTOCOL.md §9). It keeps a local cursor per conversation: seq at or below it is
 /// a duplicate, cursor + 1 is delivered, anything higher is a gap that asks for a sync. It does no
-/// I/O: the connection runs the syncs it asks for and feeds their pages back.
+/// I/O: the connection runs the syncs it asks for and feeds their pages back. Messages this device
+/// sent itself move the cursor but are not delivered: the application already has them.
 /// </summary>
 internal sealed class DeliveryFeed
 {
@@ -16,15 +17,18 @@ internal sealed class DeliveryFeed
     private readonly Dictionary<string, ulong> _pushedBeforeResume = new(StringComparer.Ordinal);
     private readonly Action<Envelope> _deliver;
     private readonly IReadOnlyDictionary<string, ulong>? _appCursors;
+    private readonly Func<Envelope, bool> _isOwn;
     private bool _resumed;
     private long _lastSyncId;
 
     /// <param name="deliver">Receives each message once, in order; called under the feed's lock, so it must not block.</param>
     /// <param name="appCursors">The application's own cursors, which win over the server's.</param>
-    public DeliveryFeed(Action<Envelope> deliver, IReadOnlyDictionary<string, ulong>? appCursors = null)
+    /// <param name="isOwn">True for a message this device sent.</param>
+    public DeliveryFeed(Action<Envelope> deliver, IReadOnlyDictionary<string, ulong>? appCursors = null, Func<Envelope, bool>? isOwn = null)
     {
         _deliver = deliver;
         _appCursors = appCursors;
+        _isOwn = isOwn ?? (_ => false);
     }
 
     /// <summary>The local cursor of a conversation, or null when the feed does not know it yet.</summary>
@@ -75,6 +79,32 @@ internal sealed class DeliveryFeed
             // A gap: one or more pushes were missed. One sync at a time per conversation; a running
             // sync picks this seq up through HighestSeen when its last page comes back.
             return state.SyncId == 0 ? StartSync(message.ConversationId, state) : null;
+        }
+    }
+
+    /// <summary>
+    /// Records that this device's own send committed at seq, so the cursor can step over it
+    /// without a sync (the server does not push a message back to the device that sent it).
+    /// </summary>
+    public void OnOwnSend(string conversationId, ulong seq)
+    {
+        lock (_lock)
+        {
+            // Before the first resume the cursor is unknown; resume's sync skips own messages anyway.
+            if (!_resumed)
+            {
+                return;
+            }
+
+            var state = GetOrAdd(conversationId, serverCursor: 0);
+            if (seq <= state.Cursor)
+            {
+                return;
+            }
+
+            state.HighestSeen = Math.Max(state.HighestSeen, seq);
+            (state.OwnSeqs ??= []).Add(seq);
+            SkipOwn(state);
         }
     }
 
@@ -199,7 +229,26 @@ internal sealed class DeliveryFeed
     private void Deliver(State state, Envelope message)
     {
         state.Cursor = message.Seq;
-        _deliver(message);
+        if (!_isOwn(message))
+        {
+            _deliver(message);
+        }
+
+        SkipOwn(state);
+    }
+
+    private static void SkipOwn(State state)
+    {
+        if (state.OwnSeqs is not { Count: > 0 } own)
+        {
+            return;
+        }
+
+        own.RemoveWhere(seq => seq <= state.Cursor);
+        while (own.Remove(state.Cursor + 1))
+        {
+            state.Cursor++;
+        }
     }
 
     private sealed class State
@@ -207,5 +256,7 @@ internal sealed class DeliveryFeed
         public ulong Cursor;
         public ulong HighestSeen;
         public long SyncId;
+        // Seqs of this device's own committed sends above the cursor; usually empty.
+        public SortedSet<ulong>? OwnSeqs;
     }
 }

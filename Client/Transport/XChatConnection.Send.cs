@@ -36,7 +36,9 @@ public sealed partial class XChatConnection
             {
                 var session = await WaitForSessionAsync(remaining, cancellationToken).ConfigureAwait(false);
                 var answer = await RequestOnAsync(session, new ClientFrame { Send = request }, cancellationToken).ConfigureAwait(false);
-                return Expect(answer, ServerFrame.BodyOneofCase.Send).Send;
+                var result = Expect(answer, ServerFrame.BodyOneofCase.Send).Send;
+                _feed.OnOwnSend(result.ConversationId.Length > 0 ? result.ConversationId : request.ConversationId, result.Seq);
+                return result;
             }
             catch (ConnectionLostException e) when (!IsClosedForGood)
             {

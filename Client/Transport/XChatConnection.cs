@@ -38,7 +38,10 @@ public sealed partial class XChatConnection : IAsyncDisposable
         _options = options;
         _backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
         _messages = Channel.CreateUnbounded<Envelope>(new UnboundedChannelOptions { SingleReader = true });
-        _feed = new DeliveryFeed(envelope => _messages.Writer.TryWrite(envelope), options.LocalCursors);
+        _feed = new DeliveryFeed(
+            envelope => _messages.Writer.TryWrite(envelope),
+            options.LocalCursors,
+            envelope => envelope.SenderDeviceId == identity.DeviceId && envelope.SenderUserId == identity.UserId);
     }
 
     /// <summary>Where the connection is: connected, reconnecting, or closed.</summary>

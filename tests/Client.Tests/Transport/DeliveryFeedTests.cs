@@ -252,6 +252,46 @@ public sealed class DeliveryFeedTests
         Assert.Equal(Enumerable.Range(1, total).Select(i => (ulong)i), DeliveredSeqs());
     }
 
+    [Fact]
+    public void OnOwnSend_NextSeq_AdvancesWithoutDelivering()
+    {
+        var feed = ResumedFeed(cursor: 4);
+
+        feed.OnOwnSend(Conversation, 5);
+        var sync = feed.OnPush(Message(6));
+
+        Assert.Null(sync);
+        Assert.Equal([6UL], DeliveredSeqs());
+    }
+
+    [Fact]
+    public void OnOwnSend_ResultAfterLaterPush_FillsGapWithoutSecondDelivery()
+    {
+        var feed = ResumedFeed(cursor: 4);
+        feed.OnOwnSend(Conversation, 6);
+
+        feed.OnPush(Message(5));
+        feed.OnPush(Message(7));
+
+        Assert.Equal([5UL, 7UL], DeliveredSeqs());
+        Assert.Equal(7UL, feed.CursorOf(Conversation));
+    }
+
+    [Fact]
+    public void OnSyncPage_OwnMessage_SkippedButCursorMoves()
+    {
+        var feed = new DeliveryFeed(_delivered.Add, isOwn: e => e.SenderDeviceId == 1 && e.SenderUserId == "me");
+        var sync = Assert.Single(feed.OnResume([new ConversationCursor(Conversation, 3, 0)]));
+        var own = Message(2);
+        own.SenderUserId = "me";
+        own.SenderDeviceId = 1;
+
+        feed.OnSyncPage(sync, [Message(1), own, Message(3)], hasMore: false);
+
+        Assert.Equal([1UL, 3UL], DeliveredSeqs());
+        Assert.Equal(3UL, feed.CursorOf(Conversation));
+    }
+
     private static void RunSync(DeliveryFeed feed, SyncContinuation sync, ulong lastCommitted)
     {
         SyncContinuation? current = sync;
