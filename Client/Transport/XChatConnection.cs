@@ -1,0 +1,333 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using XChat.Protocol;
+
+namespace XChat.Client.Transport;
+
+/// <summary>
+/// A device's connection to the XChat WebSocket gateway. It survives socket drops: it reconnects
+/// with backoff, logs in again, resumes every conversation from the local cursors, and delivers
+/// each message to <see cref="Messages"/> once and in seq order per conversation.
+/// </summary>
+/// <remarks>
+/// This file holds the lifecycle (connect, receive loop, reconnect, dispose); the operations are in
+/// XChatConnection.Operations.cs, the request plumbing in XChatConnection.Requests.cs and delivery
+/// (push, sync, resume, acks) in XChatConnection.Delivery.cs.
+/// </remarks>
+public sealed partial class XChatConnection : IAsyncDisposable
+{
+    private readonly Uri _uri;
+    private readonly IDeviceIdentity _identity;
+    private readonly XChatConnectionOptions _options;
+    private readonly ReconnectBackoff _backoff;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly object _sessionGate = new();
+    private ConnectionSession? _session;
+    // Completed when a session is published; replaced when it ends. Waiters snapshot it before reading _session.
+    private TaskCompletionSource<ConnectionSession> _ready = NewReady();
+    private Exception? _terminalError;
+    private Task _supervisor = Task.CompletedTask;
+    private long _lastRequestId;
+    private int _disposed;
+    private long _sessionCount;
+
+    private XChatConnection(Uri uri, IDeviceIdentity identity, XChatConnectionOptions options)
+    {
+        _uri = uri;
+        _identity = identity;
+        _options = options;
+        _backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
+        _messages = Channel.CreateUnbounded<Envelope>(new UnboundedChannelOptions { SingleReader = true });
+        _feed = new DeliveryFeed(
+            envelope => _messages.Writer.TryWrite(envelope),
+            options.LocalCursors,
+            envelope => envelope.SenderDeviceId == identity.DeviceId && envelope.SenderUserId == identity.UserId);
+    }
+
+    /// <summary>Where the connection is: connected, reconnecting, or closed.</summary>
+    public ConnectionState State => Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _terminalError) is not null
+        ? ConnectionState.Closed
+        : Volatile.Read(ref _session) is { IsClosed: false } ? ConnectionState.Connected : ConnectionState.Reconnecting;
+
+    /// <summary>How many sockets completed the handshake so far (1 after connect; each reconnect adds one).</summary>
+    public long SessionCount => Interlocked.Read(ref _sessionCount);
+
+    /// <summary>The logged-in user, or null before register or login.</summary>
+    public string? UserId => _identity.UserId;
+
+    /// <summary>The logged-in device id, or 0 before register or login.</summary>
+    public uint DeviceId => _identity.DeviceId;
+
+    /// <summary>The server's limits from the latest Welcome.</summary>
+    public Welcome? ServerInfo => Volatile.Read(ref _session)?.Welcome;
+
+    /// <summary>
+    /// Opens the WebSocket, says Hello and, when the identity is registered, logs in and starts
+    /// resuming. An unregistered identity gets a connection ready for <see cref="RegisterAsync"/>.
+    /// </summary>
+    public static async Task<XChatConnection> ConnectAsync(Uri uri, IDeviceIdentity identity, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(identity);
+        options ??= new XChatConnectionOptions();
+        options.Validate();
+
+        var connection = new XChatConnection(uri, identity, options);
+        try
+        {
+            var session = await connection.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            connection.Publish(session);
+            connection._supervisor = connection.SuperviseAsync(session);
+            connection._ackLoop = connection.RunAckLoopAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes with 1000 after flushing pending acks (bounded by CloseTimeout), and ends <see cref="Messages"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var session = Volatile.Read(ref _session);
+        if (session is { IsClosed: false })
+        {
+            using var closing = new CancellationTokenSource(_options.CloseTimeout);
+            try
+            {
+                if (session.IsAuthenticated)
+                {
+                    await FlushAcksAsync(session, closing.Token).ConfigureAwait(false);
+                }
+
+                await session.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, closing.Token).ConfigureAwait(false);
+                await session.Closed.Task.WaitAsync(closing.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ConnectionLostException or TimeoutException or XChatServerException)
+            {
+                // A slow or vanished server must not hold Dispose up: the socket is aborted below.
+            }
+        }
+
+        _lifetime.Cancel();
+        session?.Socket.Abort();
+        await Task.WhenAll(_supervisor, _ackLoop).ConfigureAwait(false);
+        Terminate(new ObjectDisposedException(nameof(XChatConnection)), completeMessagesWithError: false);
+
+        // A reconnect may have published a newer session while the old one was closing.
+        foreach (var owned in new[] { session, Volatile.Read(ref _session) }.Distinct())
+        {
+            if (owned is not null)
+            {
+                owned.Socket.Abort();
+                await owned.Closed.Task.ConfigureAwait(false);
+                owned.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Connects a new socket and completes Hello, and login when the identity has an address.</summary>
+    private async Task<ConnectionSession> OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var socket = await FrameSocket.ConnectAsync(_uri, _options, timeout.Token).ConfigureAwait(false);
+        var session = new ConnectionSession(socket);
+        _ = RunReceiveLoopAsync(session);
+        try
+        {
+            var hello = new Hello { Version = ProtocolVersion._1, Client = _options.ClientName };
+            var answer = await RequestOnAsync(session, new ClientFrame { Hello = hello }, timeout.Token).ConfigureAwait(false);
+            session.Welcome = Expect(answer, ServerFrame.BodyOneofCase.Welcome).Welcome;
+            if (_identity.UserId is not null && session.TryUseChallenge())
+            {
+                await LoginOnAsync(session, timeout.Token).ConfigureAwait(false);
+            }
+
+            return session;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            socket.Abort();
+            await session.Closed.Task.ConfigureAwait(false);
+            session.Dispose();
+            throw new TimeoutException($"Connecting and logging in took longer than {_options.ConnectTimeout}.");
+        }
+        catch
+        {
+            socket.Abort();
+            await session.Closed.Task.ConfigureAwait(false);
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The one reader of a socket: answers go to their waiting request, pushes to the feed.</summary>
+    private async Task RunReceiveLoopAsync(ConnectionSession session)
+    {
+        Exception? error = null;
+        try
+        {
+            while (await session.Socket.ReceiveAsync(_lifetime.Token).ConfigureAwait(false) is { } frame)
+            {
+                if (frame.RequestId != 0)
+                {
+                    session.Pending.Complete(frame);
+                }
+                else if (frame.BodyCase == ServerFrame.BodyOneofCase.Push && frame.Push.Message is { } message)
+                {
+                    OnPush(message);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            // A drop, an abort or a malformed frame ends this socket; the supervisor decides what next.
+            error = e;
+            session.Socket.Abort();
+        }
+        finally
+        {
+            var status = session.Socket.CloseStatus;
+            session.Pending.FailAll(new ConnectionLostException($"The connection closed ({(status is null ? "no close code" : (int)status.Value)}) before the answer came.", status, error));
+            session.Stopping.Cancel();
+            session.Closed.TrySetResult(status);
+        }
+    }
+
+    /// <summary>Waits for each session to end and replaces it until the connection is disposed or refused for good.</summary>
+    private async Task SuperviseAsync(ConnectionSession session)
+    {
+        while (true)
+        {
+            var status = await session.Closed.Task.ConfigureAwait(false);
+            Unpublish(session);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            session.Dispose();
+            if (!_options.AutoReconnect || IsFinal(status))
+            {
+                Terminate(new ConnectionLostException($"The server closed the connection with {(int?)status}; not reconnecting.", status), completeMessagesWithError: true);
+                return;
+            }
+
+            var next = await ReconnectAsync().ConfigureAwait(false);
+            if (next is null)
+            {
+                return;
+            }
+
+            session = next;
+        }
+    }
+
+    private async Task<ConnectionSession?> ReconnectAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await Task.Delay(_backoff.Delay(attempt), _lifetime.Token).ConfigureAwait(false);
+                var session = await OpenSessionAsync(_lifetime.Token).ConfigureAwait(false);
+                Publish(session);
+                return session;
+            }
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.AuthFailed or ErrorCode.UnsupportedVersion)
+            {
+                // The server refused this device or this protocol version: retrying cannot help.
+                Terminate(e, completeMessagesWithError: true);
+                return null;
+            }
+            catch (Exception e) when (e is WebSocketException or TimeoutException or ConnectionLostException or XChatServerException or InvalidDataException or HttpRequestException)
+            {
+                // The server is still away or still starting: wait longer and try again.
+            }
+        }
+    }
+
+    // 4004 (unsupported version) cannot heal by reconnecting; 1000 from the server means it is done with us.
+    private static bool IsFinal(WebSocketCloseStatus? status) =>
+        status is WebSocketCloseStatus.NormalClosure || (int?)status == 4004;
+
+    private void Publish(ConnectionSession session)
+    {
+        lock (_sessionGate)
+        {
+            Volatile.Write(ref _session, session);
+            Interlocked.Increment(ref _sessionCount);
+            _ready.TrySetResult(session);
+        }
+
+        _ = RunPingLoopAsync(session);
+        if (session.IsAuthenticated)
+        {
+            StartResume(session);
+        }
+    }
+
+    private void Unpublish(ConnectionSession session)
+    {
+        lock (_sessionGate)
+        {
+            if (ReferenceEquals(_session, session))
+            {
+                Volatile.Write(ref _session, null);
+            }
+
+            if (_ready.Task.IsCompleted && _terminalError is null)
+            {
+                _ready = NewReady();
+            }
+        }
+
+        _feed.OnConnectionLost();
+    }
+
+    private void Terminate(Exception error, bool completeMessagesWithError)
+    {
+        lock (_sessionGate)
+        {
+            _terminalError ??= error;
+            _ready.TrySetException(_terminalError);
+        }
+
+        _messages.Writer.TryComplete(completeMessagesWithError ? error : null);
+    }
+
+    /// <summary>Pings at the configured interval; a ping without an answer means a dead socket, so it is dropped.</summary>
+    private async Task RunPingLoopAsync(ConnectionSession session)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(_options.PingInterval);
+            while (await timer.WaitForNextTickAsync(session.Stopping.Token).ConfigureAwait(false))
+            {
+                await RequestOnAsync(session, new ClientFrame { Ping = new PingRequest() }, session.Stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            session.Socket.Abort();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionLostException or ObjectDisposedException)
+        {
+            // The session ended; its successor has its own ping loop.
+        }
+    }
+
+    private static TaskCompletionSource<ConnectionSession> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
