@@ -95,6 +95,38 @@ public abstract class GrainStateTestsBase(GrainStateDatabase database)
     }
 
     [Fact]
+    public async Task WriteStateAsync_ConcurrentWritersWithSameETag_ExactlyOneSucceeds()
+    {
+        await using var cluster = await StartClusterAsync();
+        var storage = Storage(cluster);
+        var grainId = NewGrainId();
+        var initial = new GrainState<ProbeState>(new ProbeState { Handle = "v1" });
+        await storage.WriteStateAsync(StateProbeGrain.StateName, grainId, initial);
+
+        // Real races, not sequential staleness: the database itself must let exactly one through.
+        var attempts = Enumerable.Range(0, 8).Select(async i =>
+        {
+            await Task.Yield();
+            var state = new GrainState<ProbeState>(new ProbeState { Handle = $"racer-{i}" }, initial.ETag);
+            try
+            {
+                await storage.WriteStateAsync(StateProbeGrain.StateName, grainId, state);
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        });
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, outcomes.Count(won => won));
+        var stored = new GrainState<ProbeState>(new ProbeState());
+        await storage.ReadStateAsync(StateProbeGrain.StateName, grainId, stored);
+        Assert.Equal("2", stored.ETag);
+    }
+
+    [Fact]
     public async Task WriteStateAsync_SecondFirstWrite_ThrowsInconsistentStateException()
     {
         await using var cluster = await StartClusterAsync();
