@@ -61,7 +61,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         if (!_queue.Writer.TryWrite(request))
         {
             Interlocked.Decrement(ref _queuedCount);
-            throw new StorageUnavailableException("The message store is shutting down.");
+            return Task.FromException(new StorageUnavailableException("The message store is shutting down."));
         }
 
         return request.Completion.Task;
