@@ -25,6 +25,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private long _commitCount;
     private long _isolatedRetryCount;
+    private long _commitTicks;
     private int _queuedCount; // the single-reader channel does not count its items
 
     public GroupCommitWriter(CommitBatch commit, int maxBatchRows, ILogger logger)
@@ -42,6 +43,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     /// <summary>How often a combined transaction failed and its callers were retried one by one.</summary>
     public long IsolatedRetryCount => Interlocked.Read(ref _isolatedRetryCount);
 
+    /// <summary>Wall time the writer spent inside transactions, successful or not.</summary>
+    public TimeSpan TimeInTransactions => TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks));
+
     /// <summary>Requests queued and not yet taken into a transaction.</summary>
     public int QueuedCount => Volatile.Read(ref _queuedCount);
 
@@ -57,7 +61,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         if (!_queue.Writer.TryWrite(request))
         {
             Interlocked.Decrement(ref _queuedCount);
-            throw new StorageUnavailableException("The message store is shutting down.");
+            return Task.FromException(new StorageUnavailableException("The message store is shutting down."));
         }
 
         return request.Completion.Task;
@@ -120,7 +124,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             // Not the callers' tokens: once started, a transaction shared by many callers runs to its end.
             await _commit(batch, CancellationToken.None).ConfigureAwait(false);
             Interlocked.Increment(ref _commitCount);
-            LogBatchCommitted(_logger, batch.Count, rows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Interlocked.Add(ref _commitTicks, elapsed.Ticks);
+            LogBatchCommitted(_logger, batch.Count, rows, elapsed.TotalMilliseconds);
             foreach (var request in batch)
             {
                 request.Completion.TrySetResult();
@@ -130,6 +136,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception exception) when (batch.Count > 1)
         {
+            Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(started).Ticks);
             Interlocked.Increment(ref _isolatedRetryCount);
             LogBatchFailed(_logger, batch.Count, rows, exception.GetType().Name, ErrorCode(exception));
         }

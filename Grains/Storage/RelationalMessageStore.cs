@@ -31,6 +31,9 @@ public abstract class RelationalMessageStore : IMessageStore, IAsyncDisposable, 
     /// <summary>Combined transactions that failed and were retried caller by caller.</summary>
     internal long IsolatedRetryCount => _writer.IsolatedRetryCount;
 
+    /// <summary>Wall time the writer spent inside transactions.</summary>
+    internal TimeSpan TimeInTransactions => _writer.TimeInTransactions;
+
     /// <summary>Write requests queued and not yet taken into a transaction.</summary>
     internal int QueuedCount => _writer.QueuedCount;
 

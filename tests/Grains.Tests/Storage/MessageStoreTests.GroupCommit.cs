@@ -78,6 +78,7 @@ public abstract partial class MessageStoreTests
     {
         const int appenders = 100, appendsEach = 200;
         var commitsBefore = Store.CommitCount;
+        var transactionTimeBefore = Store.TimeInTransactions;
         var stopwatch = Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>
@@ -95,7 +96,8 @@ public abstract partial class MessageStoreTests
         // A measurement, not an assertion: the figure depends on the machine and its neighbours.
         Output.WriteLine($"{GetType().Name}: {total} single-message appends from {appenders} concurrent appenders in "
             + $"{stopwatch.Elapsed.TotalSeconds:F2} s = {total / stopwatch.Elapsed.TotalSeconds:F0} messages/s, "
-            + $"{transactions} transactions (mean {(double)total / transactions:F1} messages per commit)");
+            + $"{transactions} transactions (mean {(double)total / transactions:F1} messages per commit), "
+            + $"writer busy in transactions {(Store.TimeInTransactions - transactionTimeBefore).TotalSeconds:F2} s");
         Assert.Equal(appendsEach, await Store.GetLastSeqAsync(Conversation("bench0")));
     }
 
