@@ -26,6 +26,7 @@ public sealed partial class GatewayConnection
     private readonly ConnectionAuth _auth;
     private readonly CancellationTokenSource _abort = new();
     private readonly object _closeGate = new();
+    private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus? _closeStatus;
     private string _closeReason = string.Empty;
     private bool _dropQueued;
@@ -82,6 +83,7 @@ public sealed partial class GatewayConnection
         }
 
         _outbox.Writer.TryComplete();
+        _closeRequested.TrySetResult();
     }
 
     public async Task RunAsync(CancellationToken requestAborted)
@@ -91,9 +93,10 @@ public sealed partial class GatewayConnection
         var receiving = ReceiveLoopAsync();
         try
         {
-            await Task.WhenAny(sending, receiving);
+            await Task.WhenAny(sending, receiving, _closeRequested.Task);
             Close(CloseCodes.Normal, string.Empty, flush: true);
-            // Give the close handshake a bounded time, then abort (a client that never answers cannot hold us).
+            // Give the close handshake a bounded time, then abort: a client that never answers, or
+            // never reads (its send blocks on a full socket buffer), cannot hold the connection open.
             var both = Task.WhenAll(sending, receiving);
             if (await Task.WhenAny(both, Task.Delay(_options.CloseTimeout)) != both)
             {
