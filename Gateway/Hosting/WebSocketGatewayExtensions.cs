@@ -28,6 +28,7 @@ public static class WebSocketGatewayExtensions
         services.AddSingleton<PushRouter>();
         services.AddSingleton<PushSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<PushSubscriptions>());
+        services.AddHostedService<GatewayShutdown>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<ConnectionServices>();
         return services;

@@ -154,4 +154,18 @@ public sealed class LimitsTests
         Assert.Equal(ServerFrame.BodyOneofCase.Send, after.BodyCase);
         Assert.Equal((ulong)sent + 1, after.Send.Seq);
     }
+
+    [Fact]
+    public async Task Server_Stopping_ClosesConnectionsWith1001()
+    {
+        var server = await StandaloneServer.StartAsync();
+        var (client, _) = await Users.RegisterAsync(server.WebSocketUri);
+        await using var _c = client;
+
+        var stopping = server.StopAsync(deleteData: true);
+        var status = await client.WaitForCloseAsync(TimeSpan.FromSeconds(15));
+        await stopping;
+
+        Assert.Equal(CloseCodes.GoingAway, status);
+    }
 }
