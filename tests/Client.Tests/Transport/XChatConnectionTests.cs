@@ -102,6 +102,38 @@ public sealed class XChatConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_ConcurrentSendersWithWindow_EveryPartnerGetsAllInOrder()
+    {
+        const int pairs = 8, messages = 100, window = 10;
+        var connections = new List<XChatConnection>();
+        try
+        {
+            var work = new List<Task<List<Envelope>>>();
+            for (var p = 0; p < pairs; p++)
+            {
+                var sender = await RegisteredAsync($"s{p}x");
+                var receiver = await RegisteredAsync($"r{p}x");
+                connections.AddRange([sender, receiver]);
+                var conversation = await sender.CreateDirectAsync(receiver.UserId!);
+                work.Add(TakeAsync(receiver, messages));
+                _ = SendWindowedAsync(sender, conversation.ConversationId, messages, window);
+            }
+
+            foreach (var received in await Task.WhenAll(work))
+            {
+                Assert.Equal(Enumerable.Range(1, messages).Select(i => (ulong)i), received.Select(e => e.Seq));
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task SendAsync_AnswerLostWithSocket_RetriesSameIdAndGetsOneSeq()
     {
         await using var alice = await RegisteredAsync("alice");
@@ -183,6 +215,29 @@ public sealed class XChatConnectionTests : IAsyncLifetime
         RequestTimeout = TimeSpan.FromSeconds(5),
         SendDeadline = TimeSpan.FromSeconds(10),
     };
+
+    private static async Task SendWindowedAsync(XChatConnection sender, string conversationId, int messages, int window)
+    {
+        using var slots = new SemaphoreSlim(window);
+        var sends = new List<Task>();
+        for (var i = 0; i < messages; i++)
+        {
+            await slots.WaitAsync();
+            sends.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await sender.SendAsync(conversationId, new byte[] { 1 });
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(sends);
+    }
 
     private static async Task<List<Envelope>> TakeAsync(XChatConnection connection, int count)
     {
