@@ -56,9 +56,11 @@ public sealed partial class XChatConnection
                 Terminate(e, completeMessagesWithError: true);
                 return null;
             }
-            catch (Exception e) when (e is WebSocketException or TimeoutException or ConnectionLostException or XChatServerException or InvalidDataException or HttpRequestException)
+            catch (Exception) when (!_lifetime.IsCancellationRequested)
             {
-                // The server is still away or still starting: wait longer and try again.
+                // The server is still away or still starting (refused, reset, timed out, UNAVAILABLE,
+                // a half-written frame): the network stack fails in many shapes, and every one of
+                // them means the same here: wait longer and try again.
             }
         }
     }

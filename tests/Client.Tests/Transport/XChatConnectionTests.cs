@@ -190,6 +190,44 @@ public sealed class XChatConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_LoginRefusedAfterReconnect_EndsWithErrorAndStopsReconnecting()
+    {
+        await using var alice = await RegisteredAsync("alice");
+        _gateway.State.RejectLogins = true;
+
+        _gateway.AbortAll();
+
+        var error = await Assert.ThrowsAsync<XChatServerException>(() => TakeAsync(alice, 1));
+        Assert.Equal(ErrorCode.AuthFailed, error.Code);
+        Assert.Equal(ConnectionState.Closed, alice.State);
+        await Assert.ThrowsAsync<ConnectionLostException>(() => alice.PingAsync());
+    }
+
+    [Fact]
+    public async Task ConnectAsync_LocalCursorsSupplied_ResumesFromThem()
+    {
+        var aliceIdentity = DeviceIdentity.Create();
+        await using (var alice = await XChatConnection.ConnectAsync(_gateway.Uri, aliceIdentity, FastOptions()))
+        {
+            await alice.RegisterAsync("alice");
+        }
+
+        await using var bob = await RegisteredAsync("bob");
+        var conversation = await bob.CreateDirectAsync(aliceIdentity.UserId!);
+        for (var i = 0; i < 5; i++)
+        {
+            await bob.SendAsync(conversation.ConversationId, new byte[] { 1 });
+        }
+
+        var options = FastOptions();
+        options.LocalCursors = new Dictionary<string, ulong> { [conversation.ConversationId] = 3 };
+        await using var again = await XChatConnection.ConnectAsync(_gateway.Uri, aliceIdentity, options);
+
+        var received = await TakeAsync(again, 2);
+        Assert.Equal([4UL, 5UL], received.Select(e => e.Seq));
+    }
+
+    [Fact]
     public async Task DisposeAsync_Connected_ClosesWithNormalClosure()
     {
         var alice = await RegisteredAsync("alice");

@@ -31,6 +31,9 @@ internal sealed class FakeGatewayState
     /// <summary>Errors the next sends get instead of being stored.</summary>
     public ConcurrentQueue<Error> FailNextSends { get; } = new();
 
+    /// <summary>When true, every login fails with AUTH_FAILED (a revoked device).</summary>
+    public volatile bool RejectLogins;
+
     /// <summary>When true, nothing is answered (requests hang until the socket drops).</summary>
     public volatile bool Silent;
 
@@ -176,7 +179,7 @@ internal sealed class FakeGatewayState
         }
 
         var login = frame.Login;
-        if (!challengeWasFresh || !_users.TryGetValue(login.UserId, out var known) || login.DeviceId != 1
+        if (RejectLogins || !challengeWasFresh || !_users.TryGetValue(login.UserId, out var known) || login.DeviceId != 1
             || !Ed25519.Verify(known.SigningKey, signed, login.ChallengeSignature.Span))
         {
             return AuthFailed(socket, id);
