@@ -13,12 +13,13 @@ public sealed partial class XChatConnection
         {
             var status = await session.Closed.Task.ConfigureAwait(false);
             Unpublish(session);
+            // Disposing twice is harmless, and DisposeAsync may no longer see this session once unpublished.
+            session.Dispose();
             if (Volatile.Read(ref _disposed) != 0)
             {
                 return;
             }
 
-            session.Dispose();
             if (!_options.AutoReconnect || IsFinal(status))
             {
                 Terminate(new ConnectionLostException($"The server closed the connection with {(int?)status}; not reconnecting.", status), completeMessagesWithError: true);
@@ -129,9 +130,10 @@ public sealed partial class XChatConnection
         {
             session.Socket.Abort();
         }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionLostException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or ConnectionLostException or ObjectDisposedException or XChatServerException)
         {
-            // The session ended; its successor has its own ping loop.
+            // The session ended (or the server refused a ping, which only a server bug does); a
+            // successor session has its own ping loop.
         }
     }
 

@@ -188,9 +188,10 @@ public sealed partial class XChatConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e)
         {
-            // A drop, an abort or a malformed frame ends this socket; the supervisor decides what next.
+            // Whatever ends the loop (a drop, an abort, a malformed or oversized frame) ends this
+            // socket: nothing else reads it. The supervisor decides what happens next.
             error = e;
             session.Socket.Abort();
         }
