@@ -137,7 +137,7 @@ public sealed partial class XChatConnection
             {
                 failed.Add(ack);
             }
-            catch (XChatServerException)
+            catch (Exception e) when (e is XChatServerException or InvalidDataException)
             {
                 // FORBIDDEN or NOT_FOUND: the user left the conversation; there is nothing to ack any more.
             }

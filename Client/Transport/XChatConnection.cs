@@ -10,8 +10,9 @@ namespace XChat.Client.Transport;
 /// each message to <see cref="Messages"/> once and in seq order per conversation.
 /// </summary>
 /// <remarks>
-/// This file holds the lifecycle (connect, receive loop, reconnect, dispose); the operations are in
-/// XChatConnection.Operations.cs, the request plumbing in XChatConnection.Requests.cs and delivery
+/// This file holds connect, the receive loop and dispose; reconnecting is in
+/// XChatConnection.Reconnect.cs, the operations in XChatConnection.Operations.cs and
+/// XChatConnection.Send.cs, the request plumbing in XChatConnection.Requests.cs and delivery
 /// (push, sync, resume, acks) in XChatConnection.Delivery.cs.
 /// </remarks>
 public sealed partial class XChatConnection : IAsyncDisposable
@@ -187,9 +188,10 @@ public sealed partial class XChatConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e)
         {
-            // A drop, an abort or a malformed frame ends this socket; the supervisor decides what next.
+            // Whatever ends the loop (a drop, an abort, a malformed or oversized frame) ends this
+            // socket: nothing else reads it. The supervisor decides what happens next.
             error = e;
             session.Socket.Abort();
         }
@@ -201,133 +203,4 @@ public sealed partial class XChatConnection : IAsyncDisposable
             session.Closed.TrySetResult(status);
         }
     }
-
-    /// <summary>Waits for each session to end and replaces it until the connection is disposed or refused for good.</summary>
-    private async Task SuperviseAsync(ConnectionSession session)
-    {
-        while (true)
-        {
-            var status = await session.Closed.Task.ConfigureAwait(false);
-            Unpublish(session);
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                return;
-            }
-
-            session.Dispose();
-            if (!_options.AutoReconnect || IsFinal(status))
-            {
-                Terminate(new ConnectionLostException($"The server closed the connection with {(int?)status}; not reconnecting.", status), completeMessagesWithError: true);
-                return;
-            }
-
-            var next = await ReconnectAsync().ConfigureAwait(false);
-            if (next is null)
-            {
-                return;
-            }
-
-            session = next;
-        }
-    }
-
-    private async Task<ConnectionSession?> ReconnectAsync()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await Task.Delay(_backoff.Delay(attempt), _lifetime.Token).ConfigureAwait(false);
-                var session = await OpenSessionAsync(_lifetime.Token).ConfigureAwait(false);
-                Publish(session);
-                return session;
-            }
-            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (XChatServerException e) when (e.Code is ErrorCode.AuthFailed or ErrorCode.UnsupportedVersion)
-            {
-                // The server refused this device or this protocol version: retrying cannot help.
-                Terminate(e, completeMessagesWithError: true);
-                return null;
-            }
-            catch (Exception e) when (e is WebSocketException or TimeoutException or ConnectionLostException or XChatServerException or InvalidDataException or HttpRequestException)
-            {
-                // The server is still away or still starting: wait longer and try again.
-            }
-        }
-    }
-
-    // 4004 (unsupported version) cannot heal by reconnecting; 1000 from the server means it is done with us.
-    private static bool IsFinal(WebSocketCloseStatus? status) =>
-        status is WebSocketCloseStatus.NormalClosure || (int?)status == 4004;
-
-    private void Publish(ConnectionSession session)
-    {
-        lock (_sessionGate)
-        {
-            Volatile.Write(ref _session, session);
-            Interlocked.Increment(ref _sessionCount);
-            _ready.TrySetResult(session);
-        }
-
-        _ = RunPingLoopAsync(session);
-        if (session.IsAuthenticated)
-        {
-            StartResume(session);
-        }
-    }
-
-    private void Unpublish(ConnectionSession session)
-    {
-        lock (_sessionGate)
-        {
-            if (ReferenceEquals(_session, session))
-            {
-                Volatile.Write(ref _session, null);
-            }
-
-            if (_ready.Task.IsCompleted && _terminalError is null)
-            {
-                _ready = NewReady();
-            }
-        }
-
-        _feed.OnConnectionLost();
-    }
-
-    private void Terminate(Exception error, bool completeMessagesWithError)
-    {
-        lock (_sessionGate)
-        {
-            _terminalError ??= error;
-            _ready.TrySetException(_terminalError);
-        }
-
-        _messages.Writer.TryComplete(completeMessagesWithError ? error : null);
-    }
-
-    /// <summary>Pings at the configured interval; a ping without an answer means a dead socket, so it is dropped.</summary>
-    private async Task RunPingLoopAsync(ConnectionSession session)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(_options.PingInterval);
-            while (await timer.WaitForNextTickAsync(session.Stopping.Token).ConfigureAwait(false))
-            {
-                await RequestOnAsync(session, new ClientFrame { Ping = new PingRequest() }, session.Stopping.Token).ConfigureAwait(false);
-            }
-        }
-        catch (TimeoutException)
-        {
-            session.Socket.Abort();
-        }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionLostException or ObjectDisposedException)
-        {
-            // The session ended; its successor has its own ping loop.
-        }
-    }
-
-    private static TaskCompletionSource<ConnectionSession> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace XChat.LoadTests;
+
+/// <summary>Prints results as aligned text (one block per workload, then the XChat/relay ratio).</summary>
+internal static class Report
+{
+    public static void Print(LoadResult result, LoadOptions options)
+    {
+        var wall = result.Elapsed.TotalSeconds;
+        Console.WriteLine($"== {result.Name}: {options.Pairs} pairs x {options.Messages} msgs x {options.PayloadBytes} B, window {options.Window}");
+        Console.WriteLine(F($"  delivered      {result.Delivered}/{result.Expected} in {wall:F2} s = {result.Throughput:F0} msg/s"));
+        Console.WriteLine(F($"  latency ms     p50 {result.LatencyMs(50):F2}  p90 {result.LatencyMs(90):F2}  p99 {result.LatencyMs(99):F2}  max {result.MaxLatencyMs:F2}"));
+        Console.WriteLine($"  lost {result.Lost}  duplicated {result.Duplicated}  reordered {result.Reordered}  send errors {result.SendErrors}");
+        if (result.ServerCpu is { } serverCpu)
+        {
+            Console.WriteLine(F($"  server cpu     {serverCpu.TotalSeconds:F2} s ({Share(serverCpu, wall):F0}% of one core)"));
+        }
+
+        Console.WriteLine(F($"  tool cpu       {result.ToolCpu.TotalSeconds:F2} s ({Share(result.ToolCpu, wall):F0}% of one core; includes the in-process relay when there is one)"));
+    }
+
+    public static void PrintRatio(LoadResult xchat, LoadResult relay)
+    {
+        static string Ratio(double a, double b) => b > 0 ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+        Console.WriteLine("== xchat / relay");
+        Console.WriteLine($"  throughput     {Ratio(xchat.Throughput, relay.Throughput)}");
+        Console.WriteLine($"  latency p50    {Ratio(xchat.LatencyMs(50), relay.LatencyMs(50))}");
+        Console.WriteLine($"  latency p99    {Ratio(xchat.LatencyMs(99), relay.LatencyMs(99))}");
+    }
+
+    private static double Share(TimeSpan cpu, double wallSeconds) => wallSeconds > 0 ? 100 * cpu.TotalSeconds / wallSeconds : 0;
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
