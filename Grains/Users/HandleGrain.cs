@@ -9,6 +9,9 @@ public sealed class HandleGrain(
 {
     public async Task<Registration> RegisterAsync(DeviceKeys firstDevice)
     {
+        // Checked before the claim is written: otherwise a registration with malformed keys would
+        // claim the handle (GetUserIdAsync would name a user that does not exist) although it failed.
+        DeviceKeyRules.Validate(firstDevice);
         var handle = this.GetPrimaryKeyString();
         if (state.State.UserId is { } owner)
         {
