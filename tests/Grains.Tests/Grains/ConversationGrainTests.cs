@@ -21,7 +21,7 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
 
         Assert.Equal(id, snapshot.ConversationId);
         Assert.Equal(ConversationKind.Direct, snapshot.Kind);
-        Assert.Equal([a, b], snapshot.Members.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { a, b }.Order(StringComparer.Ordinal), snapshot.Members.Order(StringComparer.Ordinal));
         Assert.Equal(0, snapshot.LastSeq);
         Assert.Contains(id, await Grains.GetGrain<IUserGrain>(a).GetConversationsAsync());
         Assert.Contains(id, await Grains.GetGrain<IUserGrain>(b).GetConversationsAsync());
