@@ -20,8 +20,11 @@ public abstract class XChatClusterFixture : IAsyncLifetime
     /// <summary>The cluster client: grain calls from here cross the wire like the gateway's do.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>The silo's message store, to read back what was (or was not) committed.</summary>
+    /// <summary>The silo's message store, to read back what was (or was not) committed (any silo's: they share the file).</summary>
     public IMessageStore Store => Cluster.GetSiloServiceProvider().GetRequiredService<IMessageStore>();
+
+    /// <summary>How many silos the cluster starts with. The default is one.</summary>
+    protected virtual short Silos => 1;
 
     /// <summary>Limits of this cluster; the defaults unless a derived fixture narrows them.</summary>
     protected virtual void ConfigureLimits(XChatGrainOptions limits)
@@ -30,7 +33,7 @@ public abstract class XChatClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
@@ -77,6 +80,12 @@ public sealed class TightLimitsClusterFixture : XChatClusterFixture
     }
 }
 
+/// <summary>Two silos sharing the SQLite file, for grains that move between silos.</summary>
+public sealed class TwoSiloClusterFixture : XChatClusterFixture
+{
+    protected override short Silos => 2;
+}
+
 /// <summary>Tests on the default-limits cluster; they share one cluster and run one after another.</summary>
 [CollectionDefinition(Name)]
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
@@ -89,4 +98,11 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 public sealed class TightLimitsClusterCollection : ICollectionFixture<TightLimitsClusterFixture>
 {
     public const string Name = "Grain cluster with tight limits";
+}
+
+/// <summary>Tests on the two-silo cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class TwoSiloClusterCollection : ICollectionFixture<TwoSiloClusterFixture>
+{
+    public const string Name = "Grain cluster with two silos";
 }

@@ -92,6 +92,26 @@ public sealed class TightLimitsTests(TightLimitsClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AppendAsync_ConcurrentSendsAndRetriesBeyondRecentSends_StayGapFreeAndIdempotent()
+    {
+        var users = await TestUsers.RegisterManyAsync(Grains, TightLimitsClusterFixture.MaxGroupMembers);
+        var conversation = await TestUsers.NewGroupAsync(Grains, users[0], users[1..]);
+        var sends = Enumerable.Range(0, 200).Select(i => TestSends.Shared(users[i % users.Length], bytes: 16)).ToArray();
+        var originals = await Task.WhenAll(sends.Select(conversation.AppendAsync));
+
+        // Retries of every send race new sends; most retries are no longer remembered in memory.
+        var newSends = Enumerable.Range(0, 100).Select(i => TestSends.Shared(users[i % users.Length], bytes: 16)).ToArray();
+        var retries = Task.WhenAll(sends.Select(conversation.AppendAsync));
+        var fresh = await Task.WhenAll(newSends.Select(conversation.AppendAsync));
+
+        var retried = await retries;
+        Assert.Equal(originals.Select(r => r.Seq), retried.Select(r => r.Seq));
+        Assert.True(retried.All(r => r.Duplicate), "every retry of an acknowledged send is a duplicate");
+        Assert.Equal(Enumerable.Range(201, 100).Select(i => (long)i), fresh.Select(r => r.Seq).Order());
+        Assert.Equal(300, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
+    [Fact]
     public async Task AppendAsync_SubscriptionExpired_ExpiredObserverGetsNothing()
     {
         var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
