@@ -41,6 +41,21 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CreateAsync_DirectByBothUsersAtOnce_BothGetTheSameConversation()
+    {
+        var a = await TestUsers.RegisterAsync(Grains);
+        var b = await TestUsers.RegisterAsync(Grains);
+        var conversation = Grains.GetGrain<IConversationGrain>(ConversationIds.ForDirect(a, b));
+
+        var snapshots = await Task.WhenAll(
+            conversation.CreateAsync(a, ConversationKind.Direct, [b]),
+            conversation.CreateAsync(b, ConversationKind.Direct, [a]));
+
+        Assert.All(snapshots, s => Assert.Equal(conversation.GetPrimaryKeyString(), s.ConversationId));
+        Assert.Equal([conversation.GetPrimaryKeyString()], await Grains.GetGrain<IUserGrain>(a).GetConversationsAsync());
+    }
+
+    [Fact]
     public async Task CreateAsync_DirectWithUnknownUser_ThrowsNotFoundAndCreatesNothing()
     {
         var a = await TestUsers.RegisterAsync(Grains);

@@ -80,6 +80,20 @@ public sealed class HandleGrainTests(ClusterFixture fixture)
         Assert.Equal(1u, registration.DeviceId);
     }
 
+    [Theory]
+    [InlineData("Alice_Upper")]
+    [InlineData("ab")]
+    [InlineData("has space")]
+    public async Task RegisterAsync_NonCanonicalHandleKey_ThrowsInvalidRequestAndClaimsNothing(string key)
+    {
+        var grain = Grains.GetGrain<IHandleGrain>(key);
+
+        await Assert.ThrowsAsync<InvalidRequestException>(() => grain.RegisterAsync(TestUsers.NewKeys()));
+
+        Assert.True(await grain.GetUserIdAsync() is null,
+            "only the canonical form of a handle may be claimed, or 'Alice' and 'alice' could be two users");
+    }
+
     [Fact]
     public async Task GetProfileAsync_UnknownUser_ReturnsNull()
     {
