@@ -9,7 +9,17 @@ public sealed class HandleGrain(
 {
     public async Task<Registration> RegisterAsync(DeviceKeys firstDevice)
     {
+        // Checked before the claim is written: otherwise a registration with malformed keys would
+        // claim the handle (GetUserIdAsync would name a user that does not exist) although it failed.
+        DeviceKeyRules.Validate(firstDevice);
         var handle = this.GetPrimaryKeyString();
+        // The grain is keyed by the canonical handle; a caller that skipped Handles.Normalize
+        // must not create "Alice" next to "alice" (handles are unique case-insensitively).
+        if (Handles.Normalize(handle) != handle)
+        {
+            throw new InvalidRequestException("The handle grain's key must be the canonical handle.");
+        }
+
         if (state.State.UserId is { } owner)
         {
             // A claim whose user never finished creation (a crash between the two writes) is

@@ -1,0 +1,168 @@
+using XChat.Grains.Conversations;
+using XChat.Grains.Errors;
+using XChat.Grains.Storage;
+
+namespace XChat.Grains.Tests.Grains;
+
+/// <summary>Sequencing and idempotency of sends.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ConversationGrainAppendTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task AppendAsync_ThreeSends_AssignsSeqsOneTwoThree()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+
+        var first = await conversation.AppendAsync(TestSends.Shared(a));
+        var second = await conversation.AppendAsync(TestSends.Shared(b));
+        var third = await conversation.AppendAsync(TestSends.Shared(a));
+
+        Assert.Equal([1L, 2L, 3L], [first.Seq, second.Seq, third.Seq]);
+        Assert.False(first.Duplicate || second.Duplicate || third.Duplicate, "a first send is never a duplicate");
+        Assert.Equal(3, (await conversation.GetAsync(a)).LastSeq);
+        Assert.Equal(3, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
+    [Fact]
+    public async Task AppendAsync_RetrySameDeviceAndClientId_ReturnsSameSeqAsDuplicateAndStoresNothing()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var send = TestSends.Shared(a);
+        var original = await conversation.AppendAsync(send);
+        await conversation.AppendAsync(TestSends.Shared(b));
+
+        var retry = await conversation.AppendAsync(send with { SharedCiphertext = [1, 2, 3] });
+
+        Assert.Equal(original.Seq, retry.Seq);
+        Assert.Equal(original.ServerTimestampMs, retry.ServerTimestampMs);
+        Assert.True(retry.Duplicate, "a retry with the same (device, client message id) must be reported as a duplicate");
+        var log = await TestSends.ReadAllAsync(conversation, TestSends.Device(a));
+        Assert.Equal([1L, 2L], log.Select(m => m.Seq));
+        Assert.Equal(send.SharedCiphertext, log[0].SharedCiphertext);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentTwins_CommitOnceAndOneIsDuplicate()
+    {
+        var (a, _, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var send = TestSends.Shared(a);
+
+        var results = await Task.WhenAll(conversation.AppendAsync(send), conversation.AppendAsync(send), conversation.AppendAsync(send));
+
+        Assert.All(results, r => Assert.Equal(1, r.Seq));
+        Assert.Equal(1, results.Count(r => !r.Duplicate));
+        Assert.Equal(1, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameClientIdFromAnotherDevice_IsANewMessage()
+    {
+        var (a, _, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var send = TestSends.Shared(a);
+
+        var fromDeviceOne = await conversation.AppendAsync(send);
+        var fromDeviceTwo = await conversation.AppendAsync(send with { Sender = TestSends.Device(a, 2) });
+
+        Assert.False(fromDeviceTwo.Duplicate, "the idempotency key is (sender device, client message id), not the client id alone");
+        Assert.Equal(fromDeviceOne.Seq + 1, fromDeviceTwo.Seq);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwentySendersFiftyEachConcurrently_AssignsOneToThousandGapFree()
+    {
+        const int senders = 20;
+        const int perSender = 50;
+        var users = await TestUsers.RegisterManyAsync(Grains, senders);
+        var conversation = await TestUsers.NewGroupAsync(Grains, users[0], users[1..]);
+        var sends = users.SelectMany(u => Enumerable.Range(0, perSender).Select(_ => TestSends.Shared(u, bytes: 24))).ToArray();
+
+        var results = await Task.WhenAll(sends.Select(conversation.AppendAsync));
+
+        Assert.Equal(Enumerable.Range(1, senders * perSender).Select(i => (long)i), results.Select(r => r.Seq).Order());
+        Assert.DoesNotContain(results, r => r.Duplicate);
+        var log = await TestSends.ReadAllAsync(conversation, TestSends.Device(users[0]));
+        Assert.Equal(Enumerable.Range(1, senders * perSender).Select(i => (long)i), log.Select(m => m.Seq));
+        Assert.Equal(log.Count, log.Select(m => (m.Sender, m.ClientMessageId)).Distinct().Count());
+        // Each acknowledged seq holds exactly the send it was acknowledged for.
+        var sentBySeq = sends.Zip(results).ToDictionary(p => p.Second.Seq, p => p.First);
+        Assert.All(log, m =>
+        {
+            var sent = sentBySeq[m.Seq];
+            Assert.Equal(sent.Sender, m.Sender);
+            Assert.Equal(sent.ClientMessageId, m.ClientMessageId);
+            Assert.Equal(sent.SharedCiphertext, m.SharedCiphertext);
+        });
+    }
+
+    [Fact]
+    public async Task AppendAsync_RetryAfterDeactivation_ReturnsSameSeqAsDuplicate()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var sends = new[] { TestSends.Shared(a), TestSends.Shared(b), TestSends.Shared(a) };
+        var originals = new List<AppendResult>();
+        foreach (var send in sends)
+        {
+            originals.Add(await conversation.AppendAsync(send));
+        }
+
+        // The new activation remembers no sends: the answer must come from the store.
+        await fixture.Cluster.DeactivateAsync(conversation);
+        var retry = await conversation.AppendAsync(sends[1]);
+        var next = await conversation.AppendAsync(TestSends.Shared(b));
+
+        Assert.True(retry.Duplicate, "idempotency must survive deactivation");
+        Assert.Equal(originals[1].Seq, retry.Seq);
+        Assert.Equal(originals[1].ServerTimestampMs, retry.ServerTimestampMs);
+        Assert.Equal(4, next.Seq);
+        Assert.Equal(4, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
+    [Fact]
+    public async Task AppendAsync_EmptyPayload_ThrowsInvalidRequestAndStoresNothing()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var noCiphertext = new AppendRequest(TestSends.Device(a), TestSends.NewClientId(), null, []);
+        var emptyCiphertexts = new AppendRequest(TestSends.Device(a), TestSends.NewClientId(), [], [new DeviceCiphertext(b, 1, [])]);
+
+        await Assert.ThrowsAsync<InvalidRequestException>(() => conversation.AppendAsync(noCiphertext));
+        await Assert.ThrowsAsync<InvalidRequestException>(() => conversation.AppendAsync(emptyCiphertexts));
+
+        await AssertNothingStoredAsync(conversation, noCiphertext, emptyCiphertexts);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a234567890123456789012345678901234567890123456789012345678901234x")]
+    public async Task AppendAsync_BadClientMessageId_ThrowsInvalidRequestAndStoresNothing(string clientId)
+    {
+        var (a, _, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var send = TestSends.Shared(a, clientId);
+
+        await Assert.ThrowsAsync<InvalidRequestException>(() => conversation.AppendAsync(send));
+
+        await AssertNothingStoredAsync(conversation, send);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DeviceCiphertextToNonMember_ThrowsInvalidRequestAndStoresNothing()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var outsider = await TestUsers.RegisterAsync(Grains);
+        var send = TestSends.ForDevices(a, TestSends.Device(b), TestSends.Device(outsider));
+
+        await Assert.ThrowsAsync<InvalidRequestException>(() => conversation.AppendAsync(send));
+
+        await AssertNothingStoredAsync(conversation, send);
+    }
+
+    private async Task AssertNothingStoredAsync(IConversationGrain conversation, params AppendRequest[] rejected)
+    {
+        var id = conversation.GetPrimaryKeyString();
+        Assert.True(await fixture.Store.GetLastSeqAsync(id) == 0, "a rejected send must store nothing");
+        var keys = rejected.Select(r => new ClientMessageKey(r.Sender.Key, r.ClientMessageId)).ToArray();
+        Assert.Empty(await fixture.Store.FindByClientIdsAsync(id, keys));
+        Assert.Equal(0, (await conversation.GetAsync(rejected[0].Sender.UserId)).LastSeq);
+    }
+}
