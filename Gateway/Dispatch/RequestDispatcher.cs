@@ -10,7 +10,7 @@ using GrainPage = XChat.Grains.Conversations.MessagePage;
 namespace XChat.Gateway.Dispatch;
 
 /// <summary>Turns the request of a logged-in device into grain calls. Grains check membership themselves.</summary>
-public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options)
+public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options)
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
 
@@ -56,14 +56,14 @@ public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry r
         var id = kind == Grains.Conversations.ConversationKind.Direct
             ? ConversationIds.ForDirect(device.UserId, members.Length == 1 ? members[0] : throw new RequestException(ErrorCode.BadRequest, "A direct conversation names exactly one other user."))
             : ConversationIds.NewGroup();
-        var snapshot = await grains.GetGrain<IConversationGrain>(id).CreateAsync(device.UserId, kind, members);
-        var cursor = await grains.GetGrain<IDeviceGrain>(device.Key).GetCursorAsync(id);
+        var snapshot = await references.Conversation(id).CreateAsync(device.UserId, kind, members);
+        var cursor = await references.Device(device).GetCursorAsync(id);
         return new ServerFrame { Conversation = ProtoMapping.ToInfo(snapshot, cursor) };
     }
 
     private async Task<ServerFrame> ChangeMembersAsync(DeviceAddress device, string conversationId, string userId, bool add)
     {
-        var conversation = grains.GetGrain<IConversationGrain>(RequireConversationId(conversationId));
+        var conversation = references.Conversation(RequireConversationId(conversationId));
         var member = RequireUserId(userId);
         var snapshot = add
             ? await conversation.AddMemberAsync(device.UserId, member)
@@ -95,7 +95,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry r
             request.ClientMessageId,
             request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
             request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
-        var result = await grains.GetGrain<IConversationGrain>(conversationId).AppendAsync(append);
+        var result = await references.Conversation(conversationId).AppendAsync(append);
         return new ServerFrame
         {
             Send = new SendResult
@@ -110,14 +110,14 @@ public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry r
 
     private async Task<ServerFrame> SyncAsync(DeviceAddress device, SyncRequest request)
     {
-        GrainPage page = await grains.GetGrain<IConversationGrain>(RequireConversationId(request.ConversationId))
+        GrainPage page = await references.Conversation(RequireConversationId(request.ConversationId))
             .ReadAfterAsync(device, ToSeq(request.AfterSeq), (int)Math.Min(request.Limit, int.MaxValue));
         return new ServerFrame { Messages = ProtoMapping.ToPage(page) };
     }
 
     private async Task<ServerFrame> HistoryAsync(DeviceAddress device, HistoryRequest request)
     {
-        GrainPage page = await grains.GetGrain<IConversationGrain>(RequireConversationId(request.ConversationId))
+        GrainPage page = await references.Conversation(RequireConversationId(request.ConversationId))
             .ReadBeforeAsync(device, ToSeq(request.BeforeSeq), (int)Math.Min(request.Limit, int.MaxValue));
         return new ServerFrame { Messages = ProtoMapping.ToPage(page) };
     }
@@ -126,22 +126,22 @@ public sealed class RequestDispatcher(IGrainFactory grains, ConnectionRegistry r
     {
         var conversationId = RequireConversationId(request.ConversationId);
         // Membership and range are checked against the conversation, so a bad ack stores nothing.
-        var snapshot = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync(device.UserId);
+        var snapshot = await references.Conversation(conversationId).GetAsync(device.UserId);
         var seq = ToSeq(request.Seq);
         if (seq > snapshot.LastSeq)
         {
             throw new RequestException(ErrorCode.BadRequest, "Cannot acknowledge beyond the last message.");
         }
 
-        await grains.GetGrain<IDeviceGrain>(device.Key).AckAsync(conversationId, seq);
+        await references.Device(device).AckAsync(conversationId, seq);
         return new ServerFrame { Ok = new Empty() };
     }
 
     private async Task<ServerFrame> ListConversationsAsync(DeviceAddress device)
     {
-        var ids = await grains.GetGrain<IUserGrain>(device.UserId).GetConversationsAsync();
-        var cursors = await grains.GetGrain<IDeviceGrain>(device.Key).GetCursorsAsync();
-        var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IConversationGrain>(id).GetAsync(device.UserId)));
+        var ids = await references.User(device.UserId).GetConversationsAsync();
+        var cursors = await references.Device(device).GetCursorsAsync();
+        var snapshots = await Task.WhenAll(ids.Select(id => references.Conversation(id).GetAsync(device.UserId)));
         var list = new ConversationList();
         list.Conversations.AddRange(snapshots.Select(s => ProtoMapping.ToInfo(s, cursors.GetValueOrDefault(s.ConversationId))));
         return new ServerFrame { Conversations = list };

@@ -29,6 +29,7 @@ public static class WebSocketGatewayExtensions
         services.AddSingleton<PushSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<PushSubscriptions>());
         services.AddHostedService<GatewayShutdown>();
+        services.AddSingleton<GrainReferences>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<ConnectionServices>();
         return services;

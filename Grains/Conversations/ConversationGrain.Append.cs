@@ -10,6 +10,7 @@ public sealed partial class ConversationGrain
 
     private readonly List<PendingAppend> _queue = [];
     private readonly Dictionary<ClientMessageKey, PendingAppend> _inFlight = [];
+    private readonly Dictionary<string, IUserGrain> _memberGrains = [];
     private RecentSends? _recent;
     private bool _flushing;
     private bool _storeMayHoldOlderSends;
@@ -138,9 +139,21 @@ public sealed partial class ConversationGrain
         {
             foreach (var member in state.State.Members)
             {
-                _ = GrainFactory.GetGrain<IUserGrain>(member).PushAsync(MessageViews.ForUser(row, member));
+                MemberGrain(member).PushAsync(MessageViews.ForUser(row, member)).Ignore();
             }
         }
+    }
+
+    // Resolving a grain reference is not free (the interface type is looked up by reflection), and
+    // every commit pushes to every member: keep the members' references.
+    private IUserGrain MemberGrain(string userId)
+    {
+        if (!_memberGrains.TryGetValue(userId, out var grain))
+        {
+            _memberGrains[userId] = grain = GrainFactory.GetGrain<IUserGrain>(userId);
+        }
+
+        return grain;
     }
 
     private void ValidateSend(AppendRequest request)

@@ -86,9 +86,13 @@ public sealed class UserGrain(
     public Task PushAsync(PushedMessage message)
     {
         // One call per gateway that holds at least one of the user's devices, not one per device.
-        foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
+        // The sending device is left out: its SendResult already told it the seq.
+        var sender = message.Message.Sender;
+        var userId = this.GetPrimaryKeyString();
+        var skip = sender.UserId == userId ? sender.DeviceId : (uint?)null;
+        foreach (var (observer, deviceIds) in _subscriptions.ByObserver(skip))
         {
-            _ = observer.OnMessageAsync(this.GetPrimaryKeyString(), deviceIds, message);
+            observer.OnMessageAsync(userId, deviceIds, message).Ignore();
         }
 
         return Task.CompletedTask;
