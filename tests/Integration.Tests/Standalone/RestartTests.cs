@@ -103,7 +103,7 @@ public sealed class RestartTests : IDisposable
                     await Task.Delay(20);
                 }
             });
-            await WaitUntilAsync(() => Volatile.Read(ref ackedLater) >= 5 || sending.IsCompleted, TimeSpan.FromSeconds(20));
+            await Wait.UntilAsync(() => Volatile.Read(ref ackedLater) >= 5 || sending.IsCompleted, TimeSpan.FromSeconds(20));
 
             var port = server.HttpPort;
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -127,15 +127,6 @@ public sealed class RestartTests : IDisposable
         finally
         {
             await server.StopAsync();
-        }
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
         }
     }
 
