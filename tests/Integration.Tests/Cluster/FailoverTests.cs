@@ -34,13 +34,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var killedAtMs = long.MaxValue;
         var next = -1;
+        IReadOnlyDictionary<string, int> placement;
 
         // A window of senders: each takes the next message number until enough time passed after the kill.
         async Task SendLoopAsync()
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < MaxSends
-                   && (i < KillAfterAcks || clock.ElapsedMilliseconds < Interlocked.Read(ref killedAtMs) + (long)KeepSendingAfterKill.TotalMilliseconds))
+            while ((i = Interlocked.Increment(ref next)) < MaxSends && !SentLongEnoughAfterKill())
             {
                 var conversationId = groups[i % Conversations];
                 var started = clock.ElapsedMilliseconds;
@@ -54,10 +54,23 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
         }
 
+        bool SentLongEnoughAfterKill()
+        {
+            var killed = Interlocked.Read(ref killedAtMs);
+            return killed != long.MaxValue && clock.ElapsedMilliseconds > killed + (long)KeepSendingAfterKill.TotalMilliseconds;
+        }
+
         var senders = Enumerable.Range(0, Window).Select(_ => Task.Run(SendLoopAsync)).ToArray();
         await Wait.UntilAsync(() => AckCount(acks) >= KillAfterAcks || senders.All(s => s.IsCompleted), TimeSpan.FromSeconds(60));
         Assert.True(AckCount(acks) >= KillAfterAcks, $"Sends before the kill were acknowledged.{Environment.NewLine}{cluster.Diagnostics()}");
-        var victim = cluster.Silos[0];
+        // Kill the silo hosting most of the conversation grains (ties: the first silo).
+        await using (var inspector = await ClusterInspector.ConnectAsync(XChatCluster.ServiceId, cluster.ClusterId))
+        {
+            placement = await inspector.SiloPortsOfAsync(groups);
+        }
+
+        var victim = cluster.Silos.OrderByDescending(s => placement.Values.Count(port => port == s.SiloPort)).First().Process;
+        output.WriteLine($"conversation grains on silo ports: {string.Join(", ", groups.Select(g => placement.TryGetValue(g, out var p) ? p.ToString() : "?"))}; silos: {string.Join(", ", cluster.Silos.Select(s => $"{s.Process.Name}={s.SiloPort}"))}");
         Interlocked.Exchange(ref killedAtMs, clock.ElapsedMilliseconds);
         victim.Kill();
 

@@ -23,7 +23,21 @@ internal sealed class XChatCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
-    public IReadOnlyList<ChildProcess> Silos => _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal)).ToArray();
+    public const string ServiceId = "xchat-test";
+
+    private readonly Dictionary<ChildProcess, int> _siloPorts = [];
+
+    /// <summary>The silo processes with their silo-to-silo port (the port of their Orleans SiloAddress).</summary>
+    public IReadOnlyList<(ChildProcess Process, int SiloPort)> Silos
+    {
+        get
+        {
+            lock (_processes)
+            {
+                return _siloPorts.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key.Name, StringComparer.Ordinal).ToArray();
+            }
+        }
+    }
 
     public Uri WebSocketUri { get; private set; } = null!;
 
@@ -63,9 +77,15 @@ internal sealed class XChatCluster : IAsyncDisposable
         var environment = CommonEnvironment();
         environment["XChat__Mode"] = "Cluster";
         environment["XChat__Cluster__Postgres"] = Postgres;
-        environment["XChat__Cluster__SiloPort"] = FreePorts.Next().ToString();
+        var siloPort = FreePorts.Next();
+        environment["XChat__Cluster__SiloPort"] = siloPort.ToString();
         environment["XChat__Cluster__GatewayPort"] = FreePorts.Next().ToString();
         var silo = Launch($"silo{number}", BuiltBinaries.Silo, httpPort, environment);
+        lock (_processes)
+        {
+            _siloPorts[silo] = siloPort;
+        }
+
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         // The HTTP endpoint answers once the host started, and the silo is started before the web server.
         await WaitUntilAsync(silo, async () => (await http.GetAsync($"http://127.0.0.1:{httpPort}/")).IsSuccessStatusCode);
@@ -93,7 +113,7 @@ internal sealed class XChatCluster : IAsyncDisposable
     private Dictionary<string, string> CommonEnvironment() => new()
     {
         ["XChat__Cluster__Redis"] = TestEnvironment.Redis,
-        ["XChat__Cluster__ServiceId"] = "xchat-test",
+        ["XChat__Cluster__ServiceId"] = ServiceId,
         ["XChat__Cluster__ClusterId"] = ClusterId,
         ["Logging__LogLevel__Default"] = "Warning",
         ["DOTNET_gcServer"] = "0",
