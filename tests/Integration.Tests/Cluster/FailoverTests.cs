@@ -13,7 +13,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private const int Window = 8;          // sends in flight at any time
     private const int KillAfterAcks = 80;
     private const int MaxSends = 1500;
-    private static readonly TimeSpan KeepSendingAfterKill = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan KeepSendingAfterRecovery = TimeSpan.FromSeconds(3);
 
     private sealed record Ack(string ConversationId, ulong Seq, string Id, long StartedMs, long AckedMs);
 
@@ -54,10 +54,23 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
         }
 
+        // Recovered = a send that started after the kill was acknowledged; then go on a little longer,
+        // past the gateway's push refresh (2 s), so pushes flow again before the senders stop.
         bool SentLongEnoughAfterKill()
         {
             var killed = Interlocked.Read(ref killedAtMs);
-            return killed != long.MaxValue && clock.ElapsedMilliseconds > killed + (long)KeepSendingAfterKill.TotalMilliseconds;
+            if (killed == long.MaxValue)
+            {
+                return false;
+            }
+
+            long recovered;
+            lock (acks)
+            {
+                recovered = acks.Where(a => a.StartedMs >= killed).Select(a => a.AckedMs).DefaultIfEmpty(long.MaxValue).Min();
+            }
+
+            return recovered != long.MaxValue && clock.ElapsedMilliseconds > recovered + (long)KeepSendingAfterRecovery.TotalMilliseconds;
         }
 
         var senders = Enumerable.Range(0, Window).Select(_ => Task.Run(SendLoopAsync)).ToArray();
