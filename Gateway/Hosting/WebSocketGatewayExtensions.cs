@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using XChat.Gateway.Connections;
@@ -50,6 +51,10 @@ public static class WebSocketGatewayExtensions
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
             var connection = new GatewayConnection(socket, options, services.GetRequiredService<ConnectionServices>(),
                 services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayConnection>());
+            // On shutdown say "going away" (1001) so clients reconnect elsewhere at once; without it a
+            // graceful stop waited out the host's shutdown timeout (30 s) while still serving the sockets.
+            using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(
+                () => connection.Close(CloseCodes.GoingAway, "server shutting down", flush: true));
             await connection.RunAsync(context.RequestAborted);
         });
 }

@@ -31,13 +31,17 @@ public sealed class StandaloneServer : IAsyncDisposable
 
     public Uri WebSocketUri { get; }
 
+    /// <summary>The loopback HTTP port the server listens on.</summary>
+    public int HttpPort => WebSocketUri.Port;
+
     public IServiceProvider Services => _app.Services;
 
     public string DatabasePath => Path.Combine(DataDir, SiloHostingExtensions.StandaloneDatabaseFile);
 
     /// <param name="dataDir">An existing data folder to reuse (restart), or null for a new temporary one.</param>
     /// <param name="settings">Configuration overrides, e.g. "XChat:Gateway:SendsPerSecond".</param>
-    public static async Task<StandaloneServer> StartAsync(string? dataDir = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="httpPort">The loopback HTTP port to listen on, e.g. the previous server's <see cref="HttpPort"/> so clients reconnect to the same URL; null for a free one.</param>
+    public static async Task<StandaloneServer> StartAsync(string? dataDir = null, IReadOnlyDictionary<string, string?>? settings = null, int? httpPort = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("xchat-test-").FullName;
@@ -56,7 +60,7 @@ public sealed class StandaloneServer : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(config);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort ?? 0}");
         builder.Logging.ClearProviders();
         builder.AddXChatSilo();
         var app = builder.Build();
