@@ -109,6 +109,12 @@ public sealed partial class XChatConnection
         {
             while (await _acks.WaitAsync(_lifetime.Token).ConfigureAwait(false))
             {
+                // Let a burst of deliveries collect first: one ack per conversation per delay, not one per message.
+                if (_options.AckDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.AckDelay, _lifetime.Token).ConfigureAwait(false);
+                }
+
                 var session = await WaitForSessionAsync(Timeout.InfiniteTimeSpan, _lifetime.Token).ConfigureAwait(false);
                 if (session.IsAuthenticated)
                 {

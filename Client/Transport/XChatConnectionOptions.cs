@@ -32,6 +32,13 @@ public sealed class XChatConnectionOptions
     /// <summary>How long Dispose waits for the close handshake and the last acks before aborting the socket. The default is 2 seconds.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long delivered messages collect before their acks are sent (one per conversation), so
+    /// a burst costs one ack, not one per message. A crash inside the delay only means those
+    /// messages are synced again and dropped as repeats. The default is 100 milliseconds.
+    /// </summary>
+    public TimeSpan AckDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The largest server frame accepted; a larger one drops the connection. The default is 16 MiB.</summary>
     public int MaxReceiveFrameBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -58,6 +65,7 @@ public sealed class XChatConnectionOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectInitialDelay, TimeSpan.Zero, nameof(ReconnectInitialDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMaxDelay, ReconnectInitialDelay, nameof(ReconnectMaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendDeadline, TimeSpan.Zero, nameof(SendDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AckDelay, TimeSpan.Zero, nameof(AckDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveFrameBytes, 1024, nameof(MaxReceiveFrameBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(ResumeParallelism, 1, nameof(ResumeParallelism));
     }

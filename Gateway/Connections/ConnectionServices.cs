@@ -8,11 +8,13 @@ public sealed class ConnectionServices(
     ConnectionRegistry registry,
     PushSubscriptions pushSubscriptions,
     RequestDispatcher dispatcher,
+    ConnectionTimeouts timeouts,
     TimeProvider time)
 {
     public IGrainFactory Grains { get; } = grains;
     public ConnectionRegistry Registry { get; } = registry;
     public PushSubscriptions PushSubscriptions { get; } = pushSubscriptions;
     public RequestDispatcher Dispatcher { get; } = dispatcher;
+    public ConnectionTimeouts Timeouts { get; } = timeouts;
     public TimeProvider Time { get; } = time;
 }

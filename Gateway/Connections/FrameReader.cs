@@ -18,9 +18,10 @@ public readonly record struct FrameReadResult(FrameOutcome Outcome, ReadOnlyMemo
 
 /// <summary>
 /// Reads whole WebSocket messages, however many fragments they come in, up to a size limit and
-/// within a deadline for the whole message (a message that never finishes is cut off). The
-/// socket's receive is never cancelled, because cancelling a WebSocket receive aborts the socket
-/// and we still want to send a close frame; a timed-out receive stays pending for the next read.
+/// until a deadline for the whole message (a message that never finishes is cut off). The
+/// deadline is a token that <see cref="ConnectionTimeouts"/> cancels: no timer per read, which
+/// under load costs more than the read itself. The socket's receive is never cancelled, because
+/// cancelling a WebSocket receive aborts the socket and we still want to send a close frame.
 /// </summary>
 public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDisposable
 {
@@ -31,7 +32,9 @@ public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDispos
     private ArrayBufferWriter<byte> _message = new(ChunkBytes);
     private Task<WebSocketReceiveResult>? _pending;
 
-    public async Task<FrameReadResult> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="deadline">Cancelled when the message took too long: the result is then <see cref="FrameOutcome.TimedOut"/>.</param>
+    /// <param name="cancellationToken">Cancelled when the connection is aborted: throws.</param>
+    public async Task<FrameReadResult> ReadAsync(CancellationToken deadline, CancellationToken cancellationToken)
     {
         if (_message.Capacity > RetainedBufferBytes)
         {
@@ -39,25 +42,27 @@ public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDispos
         }
 
         _message.ResetWrittenCount();
-        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             _pending ??= socket.ReceiveAsync(new ArraySegment<byte>(_chunk), CancellationToken.None);
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
+            if (!_pending.IsCompleted)
             {
-                return new FrameReadResult(FrameOutcome.TimedOut, default);
+                if (deadline.IsCancellationRequested)
+                {
+                    return new FrameReadResult(FrameOutcome.TimedOut, default);
+                }
+
+                try
+                {
+                    await _pending.WaitAsync(deadline);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    return new FrameReadResult(FrameOutcome.TimedOut, default);
+                }
             }
 
-            try
-            {
-                await _pending.WaitAsync(remaining, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                return new FrameReadResult(FrameOutcome.TimedOut, default);
-            }
-
+            cancellationToken.ThrowIfCancellationRequested();
             var received = await _pending;
             _pending = null;
             switch (received.MessageType)

@@ -145,38 +145,32 @@ public sealed partial class GatewayConnection
     private async Task ReceiveLoopAsync()
     {
         var reader = new FrameReader(_socket, _options.MaxFrameBytes);
+        using var deadline = _services.Timeouts.Register();
         try
         {
             while (true)
             {
-                var timeout = _auth.Device is null ? _auth.LoginTimeRemaining : _options.IdleTimeout;
                 if (_closeStatus is not null)
                 {
-                    timeout = _options.CloseTimeout; // only draining until the client's close frame
+                    return; // closing: RunAsync bounds the wait for the client's close frame
                 }
 
-                var result = await reader.ReadAsync(timeout, _abort.Token);
+                deadline.Start(_auth.Device is null ? _auth.LoginTimeRemaining : _options.IdleTimeout);
+                var result = await reader.ReadAsync(deadline.Token, _abort.Token);
                 switch (result.Outcome)
                 {
                     case FrameOutcome.Closed:
                         return;
-                    case FrameOutcome.TimedOut when _closeStatus is not null:
-                        return;
                     case FrameOutcome.TimedOut:
                         var loginTimeout = _auth.Device is null;
                         Close(loginTimeout ? CloseCodes.LoginTimeout : CloseCodes.IdleTimeout, loginTimeout ? "login timeout" : "idle timeout", flush: true);
-                        continue;
+                        return;
                     case FrameOutcome.TooBig:
                         Close(CloseCodes.TooBig, "frame too big", flush: false);
-                        continue;
+                        return;
                     case FrameOutcome.Text:
                         Close(CloseCodes.UnsupportedData, "binary frames only", flush: false);
-                        continue;
-                }
-
-                if (_closeStatus is not null)
-                {
-                    continue; // closing: read and discard until the client's close frame
+                        return;
                 }
 
                 ClientFrame frame;
@@ -187,7 +181,7 @@ public sealed partial class GatewayConnection
                 catch (InvalidProtocolBufferException)
                 {
                     Close(CloseCodes.ProtocolError, "malformed frame", flush: false);
-                    continue;
+                    return;
                 }
 
                 await HandleFrameAsync(frame);

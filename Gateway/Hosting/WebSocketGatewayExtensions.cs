@@ -29,7 +29,8 @@ public static class WebSocketGatewayExtensions
         services.AddSingleton<PushRouter>();
         services.AddSingleton<PushSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<PushSubscriptions>());
-        services.AddHostedService<GatewayShutdown>();
+        services.AddSingleton<ConnectionTimeouts>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionTimeouts>());
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<ConnectionServices>();
