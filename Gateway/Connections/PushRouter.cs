@@ -6,10 +6,10 @@ using XChat.Protocol;
 
 namespace XChat.Gateway.Connections;
 
-/// <summary>This gateway's push observer: grains call it once per user with the devices it holds here.</summary>
+/// <summary>This gateway's push observer: user grains call it once per committed batch with the devices it holds here.</summary>
 public sealed class PushRouter(ConnectionRegistry registry) : IPushObserver
 {
-    public Task OnMessageAsync(string userId, IReadOnlyList<uint> deviceIds, PushedMessage message)
+    public Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages)
     {
         foreach (var deviceId in deviceIds)
         {
@@ -20,12 +20,20 @@ public sealed class PushRouter(ConnectionRegistry registry) : IPushObserver
                 continue;
             }
 
-            var envelope = ProtoMapping.ToEnvelope(message.Message,
-                message.DeviceCiphertexts.FirstOrDefault(c => c.DeviceId == deviceId)?.Ciphertext);
-            var frame = new ServerFrame { Push = new MessagePush { Message = envelope } }.ToByteArray();
-            foreach (var connection in connections)
+            foreach (var message in messages)
             {
-                connection.Enqueue(frame);
+                if (message.Message.Sender == device)
+                {
+                    continue; // the sender learned the seq from its SendResult
+                }
+
+                var envelope = ProtoMapping.ToEnvelope(message.Message,
+                    message.DeviceCiphertexts.FirstOrDefault(c => c.DeviceId == deviceId)?.Ciphertext);
+                var frame = new ServerFrame { Push = new MessagePush { Message = envelope } }.ToByteArray();
+                foreach (var connection in connections)
+                {
+                    connection.Enqueue(frame);
+                }
             }
         }
 

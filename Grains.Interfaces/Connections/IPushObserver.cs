@@ -5,7 +5,10 @@ namespace XChat.Grains.Connections;
 /// <summary>Implemented by each WebSocket gateway process; receives messages to push to its connected devices.</summary>
 public interface IPushObserver : IGrainObserver
 {
-    /// <summary>A message was committed; deliver it to the listed devices of the user if they are connected here.</summary>
+    /// <summary>
+    /// Messages were committed (one conversation, ascending seq); deliver them to the listed devices
+    /// of the user that are connected here, leaving out each message's own sending device.
+    /// </summary>
     [OneWay]
-    Task OnMessageAsync(string userId, IReadOnlyList<uint> deviceIds, PushedMessage message);
+    Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages);
 }

@@ -29,7 +29,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Removes a device's observer.</summary>
     Task UnsubscribeAsync(uint deviceId, IPushObserver observer);
 
-    /// <summary>Pushes a committed message to the user's online devices. Best effort: sync is the truth.</summary>
+    /// <summary>
+    /// Pushes committed messages (one conversation, ascending seq) to the user's online devices,
+    /// except each message's own sending device. Best effort: sync is the truth.
+    /// </summary>
     [OneWay]
-    Task PushAsync(PushedMessage message);
+    Task PushAsync(IReadOnlyList<PushedMessage> messages);
 }

@@ -1,3 +1,4 @@
+using XChat.Grains.Connections;
 using XChat.Grains.Errors;
 using XChat.Grains.Storage;
 using XChat.Grains.Users;
@@ -134,13 +135,22 @@ public sealed partial class ConversationGrain
 
     private void Push(List<StoredMessage> rows)
     {
-        // One-way calls: a group's fan-out never waits on its members one after another.
-        foreach (var row in rows)
+        if (rows.Count == 0)
         {
-            foreach (var member in state.State.Members)
+            return;
+        }
+
+        // One one-way call per member per committed batch: a group's fan-out never waits on its
+        // members one after another, and a busy conversation pushes many messages per call.
+        foreach (var member in state.State.Members)
+        {
+            var messages = new PushedMessage[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
             {
-                MemberGrain(member).PushAsync(MessageViews.ForUser(row, member)).Ignore();
+                messages[i] = MessageViews.ForUser(rows[i], member);
             }
+
+            MemberGrain(member).PushAsync(messages).Ignore();
         }
     }
 

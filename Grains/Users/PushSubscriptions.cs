@@ -12,8 +12,8 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
 
     public void Remove(uint deviceId, IPushObserver observer) => _expiries.Remove((deviceId, observer));
 
-    /// <summary>Live subscriptions grouped by observer, without <paramref name="skipDevice"/>; expired ones are dropped on the way.</summary>
-    public IEnumerable<(IPushObserver Observer, IReadOnlyList<uint> DeviceIds)> ByObserver(uint? skipDevice = null)
+    /// <summary>Live subscriptions grouped by observer; expired ones are dropped on the way.</summary>
+    public IEnumerable<(IPushObserver Observer, IReadOnlyList<uint> DeviceIds)> ByObserver()
     {
         var now = time.GetUtcNow();
         List<(uint, IPushObserver)>? expired = null;
@@ -23,11 +23,6 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
             if (expiry <= now)
             {
                 (expired ??= []).Add((deviceId, observer));
-                continue;
-            }
-
-            if (deviceId == skipDevice)
-            {
                 continue;
             }
 

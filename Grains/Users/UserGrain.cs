@@ -83,16 +83,19 @@ public sealed class UserGrain(
         return Task.CompletedTask;
     }
 
-    public Task PushAsync(PushedMessage message)
+    public Task PushAsync(IReadOnlyList<PushedMessage> messages)
     {
         // One call per gateway that holds at least one of the user's devices, not one per device.
-        // The sending device is left out: its SendResult already told it the seq.
-        var sender = message.Message.Sender;
+        // A device is left out of the messages it sent itself (its SendResult told it the seq), so
+        // a gateway that holds only the sender of every message gets no call at all.
         var userId = this.GetPrimaryKeyString();
-        var skip = sender.UserId == userId ? sender.DeviceId : (uint?)null;
-        foreach (var (observer, deviceIds) in _subscriptions.ByObserver(skip))
+        foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
         {
-            observer.OnMessageAsync(userId, deviceIds, message).Ignore();
+            var receivers = deviceIds.Where(d => messages.Any(m => m.Message.Sender.UserId != userId || m.Message.Sender.DeviceId != d)).ToArray();
+            if (receivers.Length > 0)
+            {
+                observer.OnMessagesAsync(userId, receivers, messages).Ignore();
+            }
         }
 
         return Task.CompletedTask;

@@ -8,9 +8,14 @@ internal sealed class RecordingPushObserver : IPushObserver
 {
     private readonly Channel<ReceivedPush> _received = Channel.CreateUnbounded<ReceivedPush>();
 
-    public Task OnMessageAsync(string userId, IReadOnlyList<uint> deviceIds, PushedMessage message)
+    public Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages)
     {
-        _received.Writer.TryWrite(new ReceivedPush(userId, deviceIds, message));
+        // One record per message, in the order the batch carries them (ascending seq).
+        foreach (var message in messages)
+        {
+            _received.Writer.TryWrite(new ReceivedPush(userId, deviceIds, message));
+        }
+
         return Task.CompletedTask;
     }
 
