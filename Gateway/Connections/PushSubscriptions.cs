@@ -20,6 +20,7 @@ public sealed partial class PushSubscriptions(
     IOptions<WebSocketGatewayOptions> options,
     ILogger<PushSubscriptions> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _refreshRequested = new(0);
     private IPushObserver? _observer;
 
     private IPushObserver Observer => _observer ??= grains.CreateObjectReference<IPushObserver>(router);
@@ -40,11 +41,28 @@ public sealed partial class PushSubscriptions(
         }
     }
 
+    /// <summary>
+    /// Renews every subscription soon, and again a little later: after a silo left the cluster,
+    /// the user grains it held come back elsewhere without their subscriptions, and the second
+    /// round catches those whose new activation was not reachable yet in the first.
+    /// </summary>
+    public void RefreshSoon()
+    {
+        _refreshRequested.Release();
+        _ = Task.Delay(TimeSpan.FromSeconds(3)).ContinueWith(_ => _refreshRequested.Release(), TaskScheduler.Default);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PushRefreshInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var interval = options.Value.PushRefreshInterval;
+        while (true)
         {
+            await _refreshRequested.WaitAsync(interval, stoppingToken); // a timeout is the regular renewal
+            while (_refreshRequested.CurrentCount > 0)
+            {
+                await _refreshRequested.WaitAsync(stoppingToken); // fold requests that piled up into this round
+            }
+
             var devices = registry.OnlineDevices();
             var failures = 0;
             foreach (var chunk in devices.Chunk(256))

@@ -18,9 +18,16 @@ public static class OrleansClientExtensions
         var redis = section["Redis"] ?? "127.0.0.1:6379";
         var serviceId = section["ServiceId"] ?? "xchat";
         var clusterId = section["ClusterId"] ?? "xchat";
+        var responseTimeout = section.GetValue("ResponseTimeout", TimeSpan.FromSeconds(10));
         builder.UseOrleansClient(client => client
             .Configure<ClusterOptions>(o => { o.ServiceId = serviceId; o.ClusterId = clusterId; })
+            // A call to a silo that died is answered only by this timeout; sends are idempotent, so
+            // failing it early (UNAVAILABLE) and letting the client retry beats a 30 s stall.
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout)
             .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis)));
+        // When a silo leaves, the user grains it held lose their push subscriptions: renew them now.
+        builder.Services.AddSingleton<GatewayCountChangedHandler>(services =>
+            (_, _) => services.GetRequiredService<Connections.PushSubscriptions>().RefreshSoon());
         return builder;
     }
 }

@@ -54,6 +54,8 @@ public static class SiloHostingExtensions
                     o.ProbeTimeout = cluster.ProbeTimeout;
                     o.NumMissedProbesLimit = cluster.NumMissedProbesLimit;
                 });
+                // See ClusterSettings.ResponseTimeout: fail calls into a dead silo early, retries are idempotent.
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             });
         }
 

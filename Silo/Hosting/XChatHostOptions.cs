@@ -52,6 +52,12 @@ public sealed class ClusterSettings
     /// <summary>Time a membership probe may take before it counts as missed. The default is 1 second, so a dead silo is declared in about 2 seconds.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a grain call may wait for its answer (silos and gateways). A call into a silo that
+    /// died is failed only by this timeout; sends are idempotent, so clients retry. The default is 10 seconds.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Missed probes before a silo is suspected dead. The default is 2.</summary>
     [Range(1, 10)]
     public int NumMissedProbesLimit { get; set; } = 2;
