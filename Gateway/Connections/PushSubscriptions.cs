@@ -5,6 +5,8 @@ using XChat.Gateway.Hosting;
 using XChat.Grains.Connections;
 using XChat.Grains.Conversations;
 using XChat.Grains.Users;
+using XChat.Protocol;
+using Google.Protobuf;
 
 namespace XChat.Gateway.Connections;
 
@@ -25,8 +27,22 @@ public sealed partial class PushSubscriptions(
 
     private IPushObserver Observer => _observer ??= grains.CreateObjectReference<IPushObserver>(router);
 
-    public Task SubscribeAsync(DeviceAddress device) =>
+    public Task<bool> SubscribeAsync(DeviceAddress device) =>
         grains.GetGrain<IUserGrain>(device.UserId).SubscribeAsync(device.DeviceId, Observer);
+
+    private static readonly byte[] ResyncFrame = new ServerFrame { Resync = new ResyncHint() }.ToByteArray();
+
+    /// <summary>Renews a device's subscription; when the grain had lost it, tells the device's connections to sync.</summary>
+    private async Task RenewAsync(DeviceAddress device)
+    {
+        if (await SubscribeAsync(device))
+        {
+            foreach (var connection in registry.ConnectionsOf(device))
+            {
+                connection.Enqueue(ResyncFrame);
+            }
+        }
+    }
 
     public async Task UnsubscribeAsync(DeviceAddress device)
     {
@@ -71,7 +87,7 @@ public sealed partial class PushSubscriptions(
                 {
                     try
                     {
-                        await SubscribeAsync(d);
+                        await RenewAsync(d);
                         return true;
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)

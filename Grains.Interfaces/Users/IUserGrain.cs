@@ -23,8 +23,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The conversations the user is a member of.</summary>
     Task<IReadOnlyList<string>> GetConversationsAsync();
 
-    /// <summary>Registers (or refreshes) the observer that pushes to one online device; it expires unless refreshed.</summary>
-    Task SubscribeAsync(uint deviceId, IPushObserver observer);
+    /// <summary>
+    /// Registers (or refreshes) the observer that pushes to one online device; it expires unless
+    /// refreshed. Returns true when the subscription was not there (new, expired, or lost with a
+    /// silo): pushes may have been missed since, so the device should sync.
+    /// </summary>
+    Task<bool> SubscribeAsync(uint deviceId, IPushObserver observer);
 
     /// <summary>Removes a device's observer.</summary>
     Task UnsubscribeAsync(uint deviceId, IPushObserver observer);

@@ -7,8 +7,14 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
 {
     private readonly Dictionary<(uint DeviceId, IPushObserver Observer), DateTimeOffset> _expiries = [];
 
-    public void Add(uint deviceId, IPushObserver observer) =>
-        _expiries[(deviceId, observer)] = time.GetUtcNow() + lifetime;
+    /// <summary>Adds or renews a subscription; true when there was no live one.</summary>
+    public bool Add(uint deviceId, IPushObserver observer)
+    {
+        var now = time.GetUtcNow();
+        var wasLive = _expiries.TryGetValue((deviceId, observer), out var expiry) && expiry > now;
+        _expiries[(deviceId, observer)] = now + lifetime;
+        return !wasLive;
+    }
 
     public void Remove(uint deviceId, IPushObserver observer) => _expiries.Remove((deviceId, observer));
 

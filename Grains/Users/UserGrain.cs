@@ -65,7 +65,7 @@ public sealed class UserGrain(
     public Task<IReadOnlyList<string>> GetConversationsAsync() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.Conversations.Order(StringComparer.Ordinal).ToArray());
 
-    public Task SubscribeAsync(uint deviceId, IPushObserver observer)
+    public Task<bool> SubscribeAsync(uint deviceId, IPushObserver observer)
     {
         EnsureExists();
         if (state.State.Devices.All(d => d.DeviceId != deviceId))
@@ -73,8 +73,7 @@ public sealed class UserGrain(
             throw new NotFoundException("No such device.");
         }
 
-        _subscriptions.Add(deviceId, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(_subscriptions.Add(deviceId, observer));
     }
 
     public Task UnsubscribeAsync(uint deviceId, IPushObserver observer)

@@ -109,6 +109,21 @@ public sealed class PushFanOutTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task SubscribeAsync_FirstThenRenewed_ReportsOnlyTheFirstAsNew()
+    {
+        var user = await TestUsers.RegisterAsync(Grains);
+        var reference = Grains.CreateObjectReference<IPushObserver>(new RecordingPushObserver());
+        var grain = Grains.GetGrain<IUserGrain>(user);
+
+        var first = await grain.SubscribeAsync(1, reference);
+        var renewed = await grain.SubscribeAsync(1, reference);
+
+        Assert.True(first, "a new subscription tells the gateway that pushes may have been missed");
+        Assert.False(renewed, "renewing a live subscription is not news");
+        Grains.DeleteObjectReference<IPushObserver>(reference);
+    }
+
+    [Fact]
     public async Task SubscribeAsync_UnknownDevice_ThrowsNotFound()
     {
         var user = await TestUsers.RegisterAsync(Grains);

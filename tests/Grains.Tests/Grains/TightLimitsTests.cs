@@ -130,6 +130,7 @@ public sealed class TightLimitsTests(TightLimitsClusterFixture fixture)
         Assert.Equal(result.Seq, (await fresh.NextAsync()).Message.Message.Seq);
         await Task.Delay(200);
         Assert.False(expired.HasPending, "a subscription that was not refreshed within its lifetime gets no pushes");
+        Assert.True(await user.SubscribeAsync(1, expiredReference), "renewing an expired subscription reports it as new, so the device resyncs");
         Grains.DeleteObjectReference<IPushObserver>(expiredReference);
         Grains.DeleteObjectReference<IPushObserver>(freshReference);
     }
