@@ -26,6 +26,8 @@ public sealed class FaultyProxy : IAsyncDisposable
     private readonly Uri _upstream;
     private readonly ConcurrentDictionary<ProxiedConnection, byte> _connections = new();
     private readonly ConcurrentDictionary<ErrorCode, int> _errorsSeen = new();
+    // Guards _answersToLose and _lastClientCloseStatus.
+    private readonly object _gate = new();
     // Request kinds whose next answer is swallowed; claimed one at a time, oldest first.
     private readonly List<ClientFrame.BodyOneofCase> _answersToLose = [];
     private int _pushesToDrop;
@@ -53,7 +55,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>The close code of the last close frame a client sent through the proxy.</summary>
     public WebSocketCloseStatus? LastClientCloseStatus
     {
-        get { lock (_answersToLose) { return _lastClientCloseStatus; } }
+        get { lock (_gate) { return _lastClientCloseStatus; } }
     }
 
     /// <summary>Starts a proxy on a free loopback port in front of <paramref name="upstream"/> (a ws:// URI).</summary>
@@ -98,7 +100,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// </summary>
     public void LoseNextAnswer(ClientFrame.BodyOneofCase kind)
     {
-        lock (_answersToLose)
+        lock (_gate)
         {
             _answersToLose.Add(kind);
         }
@@ -146,7 +148,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>Claims a pending lost answer for a request of this kind; false when none is pending.</summary>
     internal bool TryClaimLostAnswer(ClientFrame.BodyOneofCase kind)
     {
-        lock (_answersToLose)
+        lock (_gate)
         {
             return _answersToLose.Remove(kind);
         }
@@ -154,14 +156,14 @@ public sealed class FaultyProxy : IAsyncDisposable
 
     internal bool HasLostAnswersPending
     {
-        get { lock (_answersToLose) { return _answersToLose.Count > 0; } }
+        get { lock (_gate) { return _answersToLose.Count > 0; } }
     }
 
     internal void OnServerError(ErrorCode code) => _errorsSeen.AddOrUpdate(code, 1, (_, n) => n + 1);
 
     internal void OnClientClose(WebSocketCloseStatus? status)
     {
-        lock (_answersToLose)
+        lock (_gate)
         {
             _lastClientCloseStatus = status;
         }

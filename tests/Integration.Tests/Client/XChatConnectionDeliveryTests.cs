@@ -1,6 +1,5 @@
 using XChat.Client.Transport;
 using XChat.Integration.Tests.Support;
-using XChat.Protocol;
 using XChat.TestSupport;
 
 namespace XChat.Integration.Tests.Client;
