@@ -14,7 +14,7 @@ public sealed class ClusterStorageTests
         var database = await TestEnvironment.CreatePostgresDatabaseAsync("xchat_cluster");
         var acked = new List<(ulong Seq, string Id, string Sender)>();
         string conversationId;
-        Client.Transport.DeviceIdentity aliceIdentity;
+        XChat.Client.Transport.DeviceIdentity aliceIdentity;
 
         await using (var cluster = await XChatCluster.StartAsync(database))
         {

@@ -14,7 +14,7 @@ public sealed class RestartTests : IDisposable
     {
         var acked = new List<(ulong Seq, string ClientMessageId, string SenderUserId)>();
         string conversationId, aliceUserId;
-        Client.Transport.DeviceIdentity bobIdentity, aliceIdentity;
+        XChat.Client.Transport.DeviceIdentity bobIdentity, aliceIdentity;
 
         await using (var server = await StandaloneServer.StartAsync(_dataDir))
         {

@@ -28,17 +28,17 @@ internal sealed class ChatUser : IAsyncDisposable
         SendDeadline = TimeSpan.FromSeconds(60),
     };
 
-    public static async Task<ChatUser> RegisterAsync(Uri server, string prefix = "u")
+    public static async Task<ChatUser> RegisterAsync(Uri server, string prefix = "u", XChatConnectionOptions? options = null)
     {
         var identity = DeviceIdentity.Create();
-        var connection = await XChatConnection.ConnectAsync(server, identity, TestOptions());
+        var connection = await XChatConnection.ConnectAsync(server, identity, options ?? TestOptions());
         await connection.RegisterAsync(NewHandle(prefix));
         return new ChatUser(identity, connection);
     }
 
     /// <summary>A further connection of an already registered device; it logs in on connect.</summary>
-    public static async Task<ChatUser> ConnectAsync(Uri server, DeviceIdentity identity) =>
-        new(identity, await XChatConnection.ConnectAsync(server, identity, TestOptions()));
+    public static async Task<ChatUser> ConnectAsync(Uri server, DeviceIdentity identity, XChatConnectionOptions? options = null) =>
+        new(identity, await XChatConnection.ConnectAsync(server, identity, options ?? TestOptions()));
 
     public static string NewHandle(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..24];
 
