@@ -23,7 +23,7 @@ public static class Ed25519
     /// <summary>Derives the public key of a 32-byte private key.</summary>
     public static byte[] GetPublicKey(ReadOnlySpan<byte> privateKey)
     {
-        RequireLength(privateKey, PrivateKeySize, nameof(privateKey));
+        Requires.Length(privateKey, PrivateKeySize, nameof(privateKey));
         var publicKey = new byte[PublicKeySize];
         Rfc8032.Ed25519.GeneratePublicKey(privateKey.ToArray(), 0, publicKey, 0);
         return publicKey;
@@ -32,7 +32,7 @@ public static class Ed25519
     /// <summary>Signs a message; the signature is 64 bytes and deterministic.</summary>
     public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
     {
-        RequireLength(privateKey, PrivateKeySize, nameof(privateKey));
+        Requires.Length(privateKey, PrivateKeySize, nameof(privateKey));
         var signature = new byte[SignatureSize];
         var sk = privateKey.ToArray();
         try
@@ -54,7 +54,7 @@ public static class Ed25519
     /// </summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        RequireLength(publicKey, PublicKeySize, nameof(publicKey));
+        Requires.Length(publicKey, PublicKeySize, nameof(publicKey));
         if (signature.Length != SignatureSize)
         {
             return false;
@@ -62,13 +62,5 @@ public static class Ed25519
 
         // BouncyCastle rejects non-canonical encodings and points not on the curve by returning false.
         return Rfc8032.Ed25519.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, message.ToArray(), 0, message.Length);
-    }
-
-    private static void RequireLength(ReadOnlySpan<byte> key, int length, string name)
-    {
-        if (key.Length != length)
-        {
-            throw new ArgumentException($"Expected {length} bytes, got {key.Length}.", name);
-        }
     }
 }

@@ -21,7 +21,7 @@ public static class X25519
     /// <summary>Derives the public key X25519(k, 9) of a 32-byte private key.</summary>
     public static byte[] GetPublicKey(ReadOnlySpan<byte> privateKey)
     {
-        RequireKey(privateKey, nameof(privateKey));
+        Requires.Length(privateKey, KeySize, nameof(privateKey));
         var publicKey = new byte[KeySize];
         Rfc7748.X25519.GeneratePublicKey(privateKey.ToArray(), 0, publicKey, 0);
         return publicKey;
@@ -33,8 +33,8 @@ public static class X25519
     /// </summary>
     public static bool TryAgree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, out byte[] sharedSecret)
     {
-        RequireKey(privateKey, nameof(privateKey));
-        RequireKey(peerPublicKey, nameof(peerPublicKey));
+        Requires.Length(privateKey, KeySize, nameof(privateKey));
+        Requires.Length(peerPublicKey, KeySize, nameof(peerPublicKey));
         sharedSecret = new byte[KeySize];
         if (Rfc7748.X25519.CalculateAgreement(privateKey.ToArray(), 0, peerPublicKey.ToArray(), 0, sharedSecret, 0))
         {
@@ -43,13 +43,5 @@ public static class X25519
 
         sharedSecret = [];
         return false;
-    }
-
-    private static void RequireKey(ReadOnlySpan<byte> key, string name)
-    {
-        if (key.Length != KeySize)
-        {
-            throw new ArgumentException($"Expected {KeySize} bytes, got {key.Length}.", name);
-        }
     }
 }

@@ -28,13 +28,22 @@ public sealed class X25519Tests
         Assert.Equal(Shared, Convert.ToHexStringLower(secret));
     }
 
-    [Fact]
-    public void TryAgree_LowOrderPoint_ReturnsFalse()
+    // Points of small order on Curve25519 or its twist (u = 0, u = 1, a point of order 8, and the
+    // non-canonical encodings p - 1, p and p + 1 of the same points): X25519 with any scalar maps them to
+    // zero, which RFC 7748 §6.1 says the protocol must detect and reject.
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")]
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    public void TryAgree_LowOrderPoint_ReturnsFalse(string lowOrderPoint)
     {
         var keys = X25519.GenerateKeyPair();
 
-        // u = 0 is a point of small order: the result is all zeros and must be refused.
-        Assert.False(X25519.TryAgree(keys.PrivateKey, new byte[32], out _), "an all-zero shared secret must be rejected");
+        Assert.False(X25519.TryAgree(keys.PrivateKey, Convert.FromHexString(lowOrderPoint), out var secret), "an all-zero shared secret must be rejected");
+        Assert.Empty(secret);
     }
 
     [Fact]
