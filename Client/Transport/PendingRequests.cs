@@ -6,17 +6,19 @@ namespace XChat.Client.Transport;
 /// <summary>The requests of one socket that await their answer, correlated by request id.</summary>
 internal sealed class PendingRequests
 {
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<ServerFrame>> _pending = new();
+    private readonly ConcurrentDictionary<ulong, Entry> _pending = new();
     private Exception? _failure;
 
     public int Count => _pending.Count;
 
     /// <summary>Registers a request before it is sent, so an answer that comes back at once is not missed.</summary>
-    public Task<ServerFrame> Register(ulong requestId)
+    /// <param name="timeout">When the answer is overdue: <see cref="ExpireOverdue"/> then fails it with a TimeoutException.</param>
+    public Task<ServerFrame> Register(ulong requestId, TimeSpan timeout = default)
     {
         // Continuations run off the receive loop, so a slow caller cannot stall every other answer.
         var completion = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[requestId] = completion;
+        var deadline = timeout > TimeSpan.Zero ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : long.MaxValue;
+        _pending[requestId] = new Entry(completion, deadline);
 
         // FailAll may have run between the caller's check and the insert: fail late registrations too.
         if (Volatile.Read(ref _failure) is { } failure && _pending.TryRemove(requestId, out _))
@@ -31,7 +33,23 @@ internal sealed class PendingRequests
 
     /// <summary>Completes the request this frame answers; false when no one waits for it (timed out, or unknown id).</summary>
     public bool Complete(ServerFrame frame) =>
-        _pending.TryRemove(frame.RequestId, out var completion) && completion.TrySetResult(frame);
+        _pending.TryRemove(frame.RequestId, out var entry) && entry.Completion.TrySetResult(frame);
+
+    /// <summary>
+    /// Fails the requests whose deadline passed. One sweep per connection replaces a timer per
+    /// request, which costs more than the request itself at thousands of requests a second.
+    /// </summary>
+    public void ExpireOverdue()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (requestId, entry) in _pending)
+        {
+            if (entry.Deadline <= now && _pending.TryRemove(requestId, out _))
+            {
+                entry.Completion.TrySetException(new TimeoutException("No answer in time."));
+            }
+        }
+    }
 
     /// <summary>Fails every waiting request, and every later registration, with the exception.</summary>
     public void FailAll(Exception failure)
@@ -39,10 +57,12 @@ internal sealed class PendingRequests
         Volatile.Write(ref _failure, failure);
         foreach (var requestId in _pending.Keys)
         {
-            if (_pending.TryRemove(requestId, out var completion))
+            if (_pending.TryRemove(requestId, out var entry))
             {
-                completion.TrySetException(failure);
+                entry.Completion.TrySetException(failure);
             }
         }
     }
+
+    private readonly record struct Entry(TaskCompletionSource<ServerFrame> Completion, long Deadline);
 }

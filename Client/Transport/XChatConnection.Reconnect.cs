@@ -80,6 +80,7 @@ public sealed partial class XChatConnection
         }
 
         _ = RunPingLoopAsync(session);
+        _ = RunTimeoutLoopAsync(session);
         if (session.IsAuthenticated)
         {
             StartResume(session);
@@ -134,6 +135,23 @@ public sealed partial class XChatConnection
         {
             // The session ended (or the server refused a ping, which only a server bug does); a
             // successor session has its own ping loop.
+        }
+    }
+
+    /// <summary>Fails the session's overdue requests a few times a second (see PendingRequests.ExpireOverdue).</summary>
+    private static async Task RunTimeoutLoopAsync(ConnectionSession session)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+            while (await timer.WaitForNextTickAsync(session.Stopping.Token).ConfigureAwait(false))
+            {
+                session.Pending.ExpireOverdue();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The session ended; FailAll has failed what was left.
         }
     }
 

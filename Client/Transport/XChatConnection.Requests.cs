@@ -13,7 +13,7 @@ public sealed partial class XChatConnection
     {
         var requestId = (ulong)Interlocked.Increment(ref _lastRequestId);
         frame.RequestId = requestId;
-        var answer = session.Pending.Register(requestId);
+        var answer = session.Pending.Register(requestId, _options.RequestTimeout);
         try
         {
             // The caller's token is not passed to the socket: cancelling a WebSocket send aborts the
@@ -29,7 +29,10 @@ public sealed partial class XChatConnection
         ServerFrame response;
         try
         {
-            response = await answer.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            // The deadline is enforced by the session's sweep (RunTimeoutLoopAsync), not a timer per request.
+            response = cancellationToken.CanBeCanceled
+                ? await answer.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await answer.ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
