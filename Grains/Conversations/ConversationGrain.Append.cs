@@ -1,4 +1,5 @@
 using XChat.Grains.Errors;
+using XChat.Grains.Hosting;
 using XChat.Grains.Storage;
 using XChat.Grains.Users;
 
@@ -95,6 +96,7 @@ public sealed partial class ConversationGrain
             if (rows.Count > 0)
             {
                 await store.AppendAsync(rows);
+                XChatMetrics.Appended(rows.Count);
             }
 
             _lastSeq = seq;
