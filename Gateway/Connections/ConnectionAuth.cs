@@ -41,6 +41,7 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
         }
         catch (AuthenticationFailed failed)
         {
+            services.Metrics.LoginFailed();
             connection.Send(frame.RequestId, new ServerFrame { Error = new Error { Code = ErrorCode.AuthFailed, Message = failed.Message } });
             connection.Close(CloseCodes.AuthenticationFailed, "authentication failed", flush: true);
         }
@@ -147,6 +148,7 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
         }
 
         Device = device;
+        services.Metrics.LoggedIn();
         if (first)
         {
             await services.PushSubscriptions.SubscribeAsync(device);

@@ -1,4 +1,5 @@
 using XChat.Gateway.Dispatch;
+using XChat.Gateway.Hosting;
 
 namespace XChat.Gateway.Connections;
 
@@ -9,7 +10,8 @@ public sealed class ConnectionServices(
     PushSubscriptions pushSubscriptions,
     RequestDispatcher dispatcher,
     ConnectionTimeouts timeouts,
-    TimeProvider time)
+    TimeProvider time,
+    GatewayMetrics metrics)
 {
     public IGrainFactory Grains { get; } = grains;
     public ConnectionRegistry Registry { get; } = registry;
@@ -17,4 +19,5 @@ public sealed class ConnectionServices(
     public RequestDispatcher Dispatcher { get; } = dispatcher;
     public ConnectionTimeouts Timeouts { get; } = timeouts;
     public TimeProvider Time { get; } = time;
+    public GatewayMetrics Metrics { get; } = metrics;
 }

@@ -2,12 +2,13 @@ using Google.Protobuf;
 using XChat.Grains.Connections;
 using XChat.Grains.Conversations;
 using XChat.Gateway.Dispatch;
+using XChat.Gateway.Hosting;
 using XChat.Protocol;
 
 namespace XChat.Gateway.Connections;
 
 /// <summary>This gateway's push observer: user grains call it once per committed batch with the devices it holds here.</summary>
-public sealed class PushRouter(ConnectionRegistry registry) : IPushObserver
+public sealed class PushRouter(ConnectionRegistry registry, GatewayMetrics metrics) : IPushObserver
 {
     public Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages)
     {
@@ -34,6 +35,8 @@ public sealed class PushRouter(ConnectionRegistry registry) : IPushObserver
                 {
                     connection.Enqueue(frame);
                 }
+
+                metrics.PushDelivered(message.Message.ServerTimestampMs, connections.Length);
             }
         }
 

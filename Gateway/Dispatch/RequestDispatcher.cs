@@ -10,7 +10,7 @@ using GrainPage = XChat.Grains.Conversations.MessagePage;
 namespace XChat.Gateway.Dispatch;
 
 /// <summary>Turns the request of a logged-in device into grain calls. Grains check membership themselves.</summary>
-public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options)
+public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options, GatewayMetrics metrics)
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
 
@@ -87,6 +87,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 
         if (!registry.RateLimiter(device).TryTake(out var retryAfter))
         {
+            metrics.RateLimited();
             throw new RequestException(ErrorCode.RateLimited, "Too many sends; slow down.", (uint)Math.Ceiling(retryAfter.TotalMilliseconds));
         }
 
@@ -110,6 +111,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 
     private async Task<ServerFrame> SyncAsync(DeviceAddress device, SyncRequest request)
     {
+        metrics.SyncRequested();
         GrainPage page = await references.Conversation(RequireConversationId(request.ConversationId))
             .ReadAfterAsync(device, ToSeq(request.AfterSeq), (int)Math.Min(request.Limit, int.MaxValue));
         return new ServerFrame { Messages = ProtoMapping.ToPage(page) };

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using StackExchange.Redis;
+using XChat.Gateway.Health;
 
 namespace XChat.Gateway.Hosting;
 
@@ -15,7 +18,7 @@ public static class OrleansClientExtensions
     public static IHostApplicationBuilder AddXChatClusterClient(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("XChat:Cluster");
-        var redis = section["Redis"] ?? "127.0.0.1:6379";
+        var redis = Redis(builder.Configuration);
         var serviceId = section["ServiceId"] ?? "xchat";
         var clusterId = section["ClusterId"] ?? "xchat";
         var responseTimeout = section.GetValue("ResponseTimeout", TimeSpan.FromSeconds(10));
@@ -30,4 +33,16 @@ public static class OrleansClientExtensions
             (_, _) => services.GetRequiredService<Connections.PushSubscriptions>().RefreshSoon());
         return builder;
     }
+
+    /// <summary>Readiness of a gateway process: the cluster answers through the Orleans client, and the membership Redis answers.</summary>
+    public static IHealthChecksBuilder AddXChatClusterClientChecks(this IHealthChecksBuilder checks, IConfiguration configuration)
+    {
+        var redis = Redis(configuration);
+        checks.Services.AddSingleton(_ => new RedisHealthCheck(redis));
+        return checks
+            .AddCheck<ClusterClientHealthCheck>("cluster", tags: [ObservabilityExtensions.ReadyTag])
+            .Add(new HealthCheckRegistration("redis", services => services.GetRequiredService<RedisHealthCheck>(), failureStatus: null, tags: [ObservabilityExtensions.ReadyTag]));
+    }
+
+    private static string Redis(IConfiguration configuration) => configuration["XChat:Cluster:Redis"] ?? "127.0.0.1:6379";
 }

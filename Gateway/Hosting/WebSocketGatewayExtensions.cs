@@ -26,6 +26,7 @@ public static class WebSocketGatewayExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<PushRouter>();
         services.AddSingleton<PushSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<PushSubscriptions>());

@@ -1,5 +1,6 @@
 using XChat.Grains.Connections;
 using XChat.Grains.Errors;
+using XChat.Grains.Hosting;
 using XChat.Grains.Storage;
 using XChat.Grains.Users;
 
@@ -96,6 +97,7 @@ public sealed partial class ConversationGrain
             if (rows.Count > 0)
             {
                 await store.AppendAsync(rows);
+                XChatMetrics.Appended(rows.Count);
             }
 
             _lastSeq = seq;

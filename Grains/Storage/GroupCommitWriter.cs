@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using XChat.Grains.Errors;
+using XChat.Grains.Hosting;
 
 namespace XChat.Grains.Storage;
 
@@ -127,6 +128,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             var elapsed = Stopwatch.GetElapsedTime(started);
             Interlocked.Add(ref _commitTicks, elapsed.Ticks);
             LogBatchCommitted(_logger, batch.Count, rows, elapsed.TotalMilliseconds);
+            XChatMetrics.StorageCommitted(rows, elapsed);
             foreach (var request in batch)
             {
                 request.Completion.TrySetResult();
@@ -136,7 +138,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception exception) when (batch.Count > 1)
         {
-            Interlocked.Add(ref _commitTicks, Stopwatch.GetElapsedTime(started).Ticks);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            Interlocked.Add(ref _commitTicks, elapsed.Ticks);
+            XChatMetrics.StorageCommitted(rows, elapsed);
             Interlocked.Increment(ref _isolatedRetryCount);
             LogBatchFailed(_logger, batch.Count, rows, exception.GetType().Name, ErrorCode(exception));
         }
