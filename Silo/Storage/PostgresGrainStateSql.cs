@@ -29,19 +29,9 @@ internal static class PostgresGrainStateSql
         );
         """;
 
-    /// <summary>Inserts or replaces one query row; parameters <c>@key</c> and <c>@text</c>.</summary>
-    public const string UpsertQuery = """
-        INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@key, @text)
-        ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText
-        """;
+    public const string UpsertQuery = GrainStateSqlShared.UpsertQuery;
 
-    private const string KeyMatch = """
-        service_id = @ServiceId
-          AND grain_type = @GrainTypeString
-          AND grain_id_n0 = @GrainIdN0
-          AND grain_id_n1 = @GrainIdN1
-          AND grain_id_ext = COALESCE(@GrainIdExtensionString, '')
-        """;
+    private const string KeyMatch = GrainStateSqlShared.KeyMatch;
 
     private const string Read = $"""
         SELECT payload AS "PayloadBinary", version AS "Version"
