@@ -29,19 +29,20 @@ public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDispos
     private const int RetainedBufferBytes = 64 * 1024;
 
     private readonly byte[] _chunk = new byte[ChunkBytes];
-    private ArrayBufferWriter<byte> _message = new(ChunkBytes);
+    private ArrayBufferWriter<byte>? _message; // only for messages that span several receives
     private Task<WebSocketReceiveResult>? _pending;
 
     /// <param name="deadline">Cancelled when the message took too long: the result is then <see cref="FrameOutcome.TimedOut"/>.</param>
     /// <param name="cancellationToken">Cancelled when the connection is aborted: throws.</param>
     public async Task<FrameReadResult> ReadAsync(CancellationToken deadline, CancellationToken cancellationToken)
     {
-        if (_message.Capacity > RetainedBufferBytes)
+        if (_message is { Capacity: > RetainedBufferBytes })
         {
-            _message = new ArrayBufferWriter<byte>(ChunkBytes); // do not keep one large message's buffer forever
+            _message = null; // do not keep one large message's buffer forever
         }
 
-        _message.ResetWrittenCount();
+        _message?.ResetWrittenCount();
+        var assembled = 0;
         while (true)
         {
             _pending ??= socket.ReceiveAsync(new ArraySegment<byte>(_chunk), CancellationToken.None);
@@ -73,12 +74,20 @@ public sealed class FrameReader(WebSocket socket, int maxMessageBytes) : IDispos
                     return new FrameReadResult(FrameOutcome.Text, default);
             }
 
-            if (_message.WrittenCount + received.Count > maxMessageBytes)
+            if (assembled + received.Count > maxMessageBytes)
             {
                 return new FrameReadResult(FrameOutcome.TooBig, default);
             }
 
+            if (received.EndOfMessage && assembled == 0)
+            {
+                // The common case, a message in one receive: hand out the chunk itself, no copy.
+                return new FrameReadResult(FrameOutcome.Binary, _chunk.AsMemory(0, received.Count));
+            }
+
+            _message ??= new ArrayBufferWriter<byte>(ChunkBytes * 2);
             _message.Write(_chunk.AsSpan(0, received.Count));
+            assembled += received.Count;
             if (received.EndOfMessage)
             {
                 return new FrameReadResult(FrameOutcome.Binary, _message.WrittenMemory);
