@@ -14,14 +14,15 @@ public static class SessionLimits
     /// <summary>
     /// The most skipped message keys a session keeps in all (Double Ratchet §8.4 "deleting skipped
     /// message keys"): two full MAX_SKIP gaps. Beyond it the oldest keys are dropped first, and the
-    /// messages they would have opened are reported as duplicates.
+    /// messages they would have opened are reported as duplicates (their chain is still known).
     /// </summary>
     public const int MaxSkippedMessageKeys = 2 * MaxSkip;
 
     /// <summary>
     /// How many finished receiving chains a session remembers (the libsignal value). A skipped key
-    /// lives until its chain is this many DH ratchet steps old, then it is dropped: a message that
-    /// late is treated as lost, and the keys that could open it no longer sit on the device.
+    /// lives until this many newer chains have finished after its own, then it is dropped with the
+    /// chain: a message that late is treated as lost (it then fails as an invalid message, being
+    /// indistinguishable from a forgery), and the keys that could open it no longer sit on the device.
     /// </summary>
     public const int MaxPreviousReceivingChains = 5;
 
