@@ -1,0 +1,9 @@
+using System.Globalization;
+
+namespace XChat.Client.Keys;
+
+/// <summary>The id of a one-time X25519 prekey, chosen by the device that owns it.</summary>
+public readonly record struct PreKeyId(uint Value)
+{
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
