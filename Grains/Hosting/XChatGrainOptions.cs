@@ -25,4 +25,19 @@ public sealed class XChatGrainOptions
 
     /// <summary>How long a gateway's push subscription for a device lives unless refreshed. The default is two minutes.</summary>
     public TimeSpan PushSubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Most one-time X25519 prekeys a device may have stored (36 bytes each). An upload that would
+    /// exceed it is refused. The default is 100.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxOneTimePreKeys { get; set; } = 100;
+
+    /// <summary>
+    /// Most one-time ML-KEM-768 prekeys a device may have stored (about 1.25 KB each, so this bounds the
+    /// device's grain state, which is rewritten whenever a key is handed out). An upload that would
+    /// exceed it is refused. The default is 100.
+    /// </summary>
+    [Range(1, 200)]
+    public int MaxOneTimeKemPreKeys { get; set; } = 100;
 }
