@@ -34,9 +34,10 @@ public sealed class XChatGrainOptions
     public int MaxOneTimePreKeys { get; set; } = 100;
 
     /// <summary>
-    /// Most one-time ML-KEM-768 prekeys a device may have stored (about 1.25 KB each, so this bounds the
-    /// device's grain state, which is rewritten whenever a key is handed out). An upload that would
-    /// exceed it is refused. The default is 100.
+    /// Most one-time ML-KEM-768 prekeys a device may have stored. Each is 1,252 bytes of key, id and
+    /// signature (about 1.9 KB as stored), so this bounds the device's grain state, which is rewritten
+    /// whenever a bundle takes a key: about 195 KB at the default. An upload that would exceed it is
+    /// refused. The default is 100.
     /// </summary>
     [Range(1, 200)]
     public int MaxOneTimeKemPreKeys { get; set; } = 100;
