@@ -13,6 +13,7 @@ namespace XChat.Gateway.Dispatch;
 public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options, GatewayMetrics metrics)
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
+    private readonly PreKeyDispatcher _preKeys = new(references);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
     {
@@ -25,6 +26,9 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.History => HistoryAsync(device, frame.History),
         ClientFrame.BodyOneofCase.Ack => AckAsync(device, frame.Ack),
         ClientFrame.BodyOneofCase.ListConversations => ListConversationsAsync(device),
+        ClientFrame.BodyOneofCase.UploadPreKeys => _preKeys.UploadAsync(device, frame.UploadPreKeys),
+        ClientFrame.BodyOneofCase.GetPreKeyBundle => _preKeys.GetBundleAsync(frame.GetPreKeyBundle),
+        ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 

@@ -1,12 +1,18 @@
+using Microsoft.Extensions.Options;
+using XChat.Grains.Hosting;
 using XChat.Grains.Storage;
 
 namespace XChat.Grains.Devices;
 
 /// <summary>
-/// A device's delivery cursors. They move on every ack, so they are not grain state: each ack is
-/// an upsert that the message store group-commits with the acks of every other device.
+/// A device: its delivery cursors and its public prekeys. Cursors move on every ack, so they are not
+/// grain state: each ack is an upsert that the message store group-commits with the acks of every
+/// other device. Prekeys change rarely and are grain state (<see cref="DevicePreKeyState"/>).
 /// </summary>
-public sealed class DeviceGrain(IMessageStore store) : Grain, IDeviceGrain
+public sealed partial class DeviceGrain(
+    IMessageStore store,
+    [PersistentState("device-keys", StorageNames.GrainState)] IPersistentState<DevicePreKeyState> preKeys,
+    IOptions<XChatGrainOptions> options) : Grain, IDeviceGrain
 {
     private Dictionary<string, long> _cursors = [];
 

@@ -25,4 +25,20 @@ public sealed class XChatGrainOptions
 
     /// <summary>How long a gateway's push subscription for a device lives unless refreshed. The default is two minutes.</summary>
     public TimeSpan PushSubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Most one-time X25519 prekeys a device may have stored (36 bytes each). An upload that would
+    /// exceed it is refused. The default is 100.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxOneTimePreKeys { get; set; } = 100;
+
+    /// <summary>
+    /// Most one-time ML-KEM-768 prekeys a device may have stored. Each is 1,252 bytes of key, id and
+    /// signature (about 1.9 KB as stored), so this bounds the device's grain state, which is rewritten
+    /// whenever a bundle takes a key: about 195 KB at the default. An upload that would exceed it is
+    /// refused. The default is 100.
+    /// </summary>
+    [Range(1, 200)]
+    public int MaxOneTimeKemPreKeys { get; set; } = 100;
 }
