@@ -16,15 +16,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-var header = ReportHeader.Start(ScenarioName(options.Scenario), args);
-var report = options.Scenario switch
-{
-    LoadScenario.GroupFanout => await GroupFanoutScenario.RunAsync(options, header),
-    LoadScenario.OfflineDrain => await OfflineDrainScenario.RunAsync(options, header),
-    LoadScenario.ConnectStorm => await ConnectStormScenario.RunAsync(options, header),
-    _ => await PairsScenario.RunAsync(options, header),
-};
-
+var report = await ScenarioRunner.RunAsync(options, args);
 var (json, markdown) = report.Write(options.ReportDir);
 Console.WriteLine();
 Console.Write(report.ToMarkdown());
@@ -32,11 +24,3 @@ Console.WriteLine();
 Console.WriteLine($"reports: {json}, {markdown}");
 return 0;
 
-static string ScenarioName(LoadScenario scenario) => scenario switch
-{
-    LoadScenario.GroupFanout => "group-fanout",
-    LoadScenario.OfflineDrain => "offline-drain",
-    LoadScenario.ConnectStorm => "connect-storm",
-    LoadScenario.Cluster => "cluster",
-    _ => "pairs",
-};
