@@ -78,6 +78,7 @@ for scenario in "${scenarios[@]}"; do
     cluster)
       # 2 silos + 2 gateways with their own PostgreSQL and Redis, on ports apart from scripts/cluster.sh's defaults.
       cluster_dir="$(mktemp -d /tmp/xchat-bench-cluster.XXXXXX)"
+      chmod 755 "$cluster_dir"   # PostgreSQL runs as its own user and keeps its data below
       env "${server_limits[@]}" Logging__LogLevel__Default=Warning XCHAT_CLUSTER_DIR="$cluster_dir" XCHAT_CLUSTER_GATEWAYS=2 \
         XCHAT_CLUSTER_WS_PORT="${XCHAT_BENCH_CLUSTER_WS_PORT:-5181}" \
         XCHAT_CLUSTER_PG_PORT="${XCHAT_BENCH_CLUSTER_PG_PORT:-55462}" XCHAT_CLUSTER_REDIS_PORT="${XCHAT_BENCH_CLUSTER_REDIS_PORT:-56399}" \
