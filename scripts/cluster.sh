@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs XChat in cluster mode on this machine (loopback only): PostgreSQL and Redis (scripts/services.sh),
-# two silos (XChat__Mode=Cluster) and one WebSocket gateway.
+# two silos (XChat__Mode=Cluster) and one WebSocket gateway (two with XCHAT_CLUSTER_GATEWAYS=2).
 #
 #   scripts/cluster.sh up       # builds Release if needed, starts everything, waits until ws://127.0.0.1:5081/ws
 #                               # accepts WebSocket connections, then returns (the processes keep running)
@@ -16,7 +16,10 @@
 #   silo 1              silo port 11111, gateway port 30000, HTTP 5091
 #   silo 2              silo port 11112, gateway port 30001, HTTP 5092
 #   WebSocket gateway   http://127.0.0.1:5081 (/ws)               [XCHAT_CLUSTER_WS_PORT]
-# Logs: $XCHAT_CLUSTER_DIR/{silo1,silo2,gateway}.log. The services keep their data across down/up
+#   second gateway      http://127.0.0.1:5082 (/ws), the port after the first, only with
+#                       XCHAT_CLUSTER_GATEWAYS=2                  [XCHAT_CLUSTER_GATEWAYS, 1 or 2]
+# Other XChat__* variables in the environment reach every process (e.g. XChat__Gateway__SendsPerSecond).
+# Logs: $XCHAT_CLUSTER_DIR/{silo1,silo2,gateway,gateway2}.log. The services keep their data across down/up
 # (delete $XCHAT_CLUSTER_DIR after `down` to start from nothing).
 set -euo pipefail
 
@@ -25,6 +28,10 @@ state="${XCHAT_CLUSTER_DIR:-/tmp/xchat-cluster}"
 pg_port="${XCHAT_CLUSTER_PG_PORT:-55452}"
 redis_port="${XCHAT_CLUSTER_REDIS_PORT:-56389}"
 ws_port="${XCHAT_CLUSTER_WS_PORT:-5081}"
+gateways="${XCHAT_CLUSTER_GATEWAYS:-1}"
+[[ "$gateways" == 1 || "$gateways" == 2 ]] || { echo "XCHAT_CLUSTER_GATEWAYS must be 1 or 2" >&2; exit 2; }
+# Every process `up` may start, in start order; `down` and `status` always look at all of them.
+all_names=(silo1 silo2 gateway gateway2)
 config=Release
 silo_dll="$root/Silo/bin/$config/net10.0/XChat.Silo.dll"
 gateway_dll="$root/Gateway/bin/$config/net10.0/XChat.Gateway.dll"
@@ -98,7 +105,7 @@ wait_ready() {  # wait_ready NAME CHECK PORT
 
 up() {
   mkdir -p "$state"
-  for name in silo1 silo2 gateway; do
+  for name in "${all_names[@]}"; do
     if pid="$(running_pid "$name")"; then
       echo "already running ($name pid $pid); run '$0 down' first" >&2
       exit 1
@@ -113,13 +120,19 @@ up() {
   wait_ready silo2 http_ok 5092 || { down; exit 1; }
   start gateway "$gateway_dll" "$ws_port"
   wait_ready gateway websocket_ok "$ws_port" || { down; exit 1; }
-  echo "cluster up: ws://127.0.0.1:$ws_port/ws (silo1 $(cat "$state/silo1.pid"), silo2 $(cat "$state/silo2.pid"), gateway $(cat "$state/gateway.pid")); logs in $state"
+  local second=""
+  if [[ "$gateways" == 2 ]]; then
+    start gateway2 "$gateway_dll" $((ws_port + 1))
+    wait_ready gateway2 websocket_ok $((ws_port + 1)) || { down; exit 1; }
+    second=", ws://127.0.0.1:$((ws_port + 1))/ws (gateway2 $(cat "$state/gateway2.pid"))"
+  fi
+  echo "cluster up: ws://127.0.0.1:$ws_port/ws (silo1 $(cat "$state/silo1.pid"), silo2 $(cat "$state/silo2.pid"), gateway $(cat "$state/gateway.pid"))$second; logs in $state"
 }
 
 down() {
   local name pid
   # Gateway first (clients go away), then the silos; each gets SIGTERM and 20 s before SIGKILL.
-  for name in gateway silo2 silo1; do
+  for name in gateway2 gateway silo2 silo1; do
     if pid="$(running_pid "$name")"; then
       kill -TERM "$pid" 2>/dev/null || true
       for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
@@ -136,7 +149,7 @@ down() {
 
 status() {
   local name pid
-  for name in silo1 silo2 gateway; do
+  for name in "${all_names[@]}"; do
     if pid="$(running_pid "$name")"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
   done
 }

@@ -12,7 +12,7 @@ internal static class LoadRunner
     // Latencies are recorded in microseconds up to 10 minutes, 3 significant digits.
     private const long HighestLatencyMicroseconds = 600_000_000;
 
-    public static async Task<LoadResult> RunAsync(string name, IReadOnlyList<ILoadPair> pairs, LoadOptions options, CpuMeter? serverCpu)
+    public static async Task<LoadResult> RunAsync(string name, IReadOnlyList<ILoadPair> pairs, LoadOptions options, CpuMeter? serverCpu, LoadProgress? progress = null)
     {
         using var deadline = new CancellationTokenSource(options.Timeout);
         var receivers = pairs.Select(_ => new ReceiverStats(options.Messages)).ToArray();
@@ -22,7 +22,7 @@ internal static class LoadRunner
         var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 
         var start = Stopwatch.GetTimestamp();
-        var receiving = pairs.Select((pair, i) => ReceiveAsync(pair, receivers[i], windows[i], deadline.Token)).ToArray();
+        var receiving = pairs.Select((pair, i) => ReceiveAsync(pair, receivers[i], windows[i], progress, deadline.Token)).ToArray();
         var sending = pairs.Select((pair, i) => SendAsync(pair, windows[i], options, () => Interlocked.Increment(ref sendErrors), deadline.Token)).ToArray();
         await Task.WhenAll(sending);
         await Task.WhenAll(receiving);
@@ -94,13 +94,14 @@ internal static class LoadRunner
         }
     }
 
-    private static async Task ReceiveAsync(ILoadPair pair, ReceiverStats stats, SemaphoreSlim window, CancellationToken cancellationToken)
+    private static async Task ReceiveAsync(ILoadPair pair, ReceiverStats stats, SemaphoreSlim window, LoadProgress? progress, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var receipt in pair.ReceiveAsync(cancellationToken))
             {
                 stats.Record(receipt, Stopwatch.GetTimestamp());
+                progress?.OnDelivered();
                 if (pair.WindowEndsAtReceipt)
                 {
                     window.Release();

@@ -1,7 +1,9 @@
 using XChat.LoadTests;
+using XChat.LoadTests.Scenarios;
 
-// xchat-load: the same pairwise workload against an XChat gateway and against a bare WebSocket
-// relay, with throughput, latency and delivery-correctness figures and their ratio.
+// xchat-load: load scenarios against XChat gateways on this machine (README.md): the pairwise
+// workload against XChat and a bare WebSocket relay, group fan-out, offline drain, connect storm,
+// and the pairwise workload over a cluster's gateways. Each run ends with a JSON and a markdown report.
 LoadOptions options;
 try
 {
@@ -14,36 +16,11 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-using var setupTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-LoadResult? xchat = null;
-if (options.Server is { } server)
-{
-    var pairs = await XChatPair.SetUpAsync(server, options, setupTimeout.Token);
-    var cpu = options.ServerPid is { } pid ? new CpuMeter(pid) : null;
-    xchat = await LoadRunner.RunAsync("xchat", pairs, options, cpu);
-    await DisposeAllAsync(pairs);
-    Report.Print(xchat, options);
-}
-
-if (!options.SkipRelay)
-{
-    await using var relay = await RelayServer.StartAsync();
-    var pairs = await RelayPair.SetUpAsync(relay, options, setupTimeout.Token);
-    var result = await LoadRunner.RunAsync("relay", pairs, options, serverCpu: null);
-    await DisposeAllAsync(pairs);
-    Report.Print(result, options);
-    if (xchat is not null)
-    {
-        Report.PrintRatio(xchat, result);
-    }
-}
-
+var report = await ScenarioRunner.RunAsync(options, args);
+var (json, markdown) = report.Write(options.ReportDir);
+Console.WriteLine();
+Console.Write(report.ToMarkdown());
+Console.WriteLine();
+Console.WriteLine($"reports: {json}, {markdown}");
 return 0;
 
-static async Task DisposeAllAsync(IReadOnlyList<ILoadPair> pairs)
-{
-    foreach (var pair in pairs)
-    {
-        await pair.DisposeAsync();
-    }
-}

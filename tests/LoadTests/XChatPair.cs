@@ -28,20 +28,23 @@ internal sealed class XChatPair(XChatConnection sender, XChatConnection receiver
         await receiver.DisposeAsync();
     }
 
-    /// <summary>Registers P pairs of fresh users, each pair with a direct conversation, before any clock starts.</summary>
-    public static async Task<IReadOnlyList<ILoadPair>> SetUpAsync(Uri server, LoadOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers P pairs of fresh users, each pair with a direct conversation, before any clock
+    /// starts. With several gateways pair i's sender uses gateway i and its receiver the next one,
+    /// so every message crosses from one gateway to another.
+    /// </summary>
+    public static async Task<IReadOnlyList<ILoadPair>> SetUpAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        // Handles are unique per run: 3..32 characters of [a-z0-9_].
-        var run = Guid.NewGuid().ToString("N")[..6];
+        var run = LoadUsers.NewRunId();
+        var servers = options.Servers;
         var pairs = new ILoadPair?[options.Pairs];
-        var connectionOptions = new XChatConnectionOptions { ClientName = "xchat-load/0.1" };
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.SetupParallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(Enumerable.Range(0, options.Pairs), parallel, async (i, token) =>
             {
-                var a = await RegisterAsync(server, $"lt{run}_{i}s", connectionOptions, token);
-                var b = await RegisterAsync(server, $"lt{run}_{i}r", connectionOptions, token);
+                var a = await LoadUsers.RegisterAsync(servers[i % servers.Count], $"{run}_{i}s", token);
+                var b = await LoadUsers.RegisterAsync(servers[(i + 1) % servers.Count], $"{run}_{i}r", token);
                 var conversation = await a.CreateDirectAsync(b.UserId!, token);
                 pairs[i] = new XChatPair(a, b, conversation.ConversationId);
             });
@@ -49,29 +52,7 @@ internal sealed class XChatPair(XChatConnection sender, XChatConnection receiver
         }
         catch
         {
-            foreach (var pair in pairs)
-            {
-                if (pair is not null)
-                {
-                    await pair.DisposeAsync();
-                }
-            }
-
-            throw;
-        }
-    }
-
-    private static async Task<XChatConnection> RegisterAsync(Uri server, string handle, XChatConnectionOptions options, CancellationToken cancellationToken)
-    {
-        var connection = await XChatConnection.ConnectAsync(server, DeviceIdentity.Create(), options, cancellationToken);
-        try
-        {
-            await connection.RegisterAsync(handle, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
+            await LoadUsers.DisposeAllAsync(pairs);
             throw;
         }
     }

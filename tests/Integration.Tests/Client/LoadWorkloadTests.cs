@@ -14,7 +14,7 @@ public sealed class LoadWorkloadTests(ClientServerFixture fixture)
     {
         const int pairs = 3, messages = 20;
         var options = LoadOptions.Parse(["--server", _server.WebSocketUri.ToString(), "--pairs", $"{pairs}", "--messages", $"{messages}", "--window", "5", "--timeout-seconds", "30"]);
-        var loadPairs = await XChatPair.SetUpAsync(options.Server!, options, CancellationToken.None);
+        var loadPairs = await XChatPair.SetUpAsync(options, CancellationToken.None);
         try
         {
             // The server runs in this process, so this process's CPU is the server's (and the tool's).

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace XChat.Integration.Tests.Cluster;
 
@@ -9,6 +10,8 @@ namespace XChat.Integration.Tests.Cluster;
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
+    private const int SigTerm = 15;
+
     private const int KeptLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _output = new();
@@ -24,6 +27,9 @@ internal sealed class ChildProcess : IDisposable
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code; only valid once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
 
     public static ChildProcess Start(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
@@ -79,6 +85,26 @@ internal sealed class ChildProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, what an orchestrator sends first: the process shuts down gracefully. Waits at most <paramref name="timeout"/>; true when it exited.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        using var waiting = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(waiting.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -109,6 +135,10 @@ internal sealed class ChildProcess : IDisposable
             }
         }
     }
+
+    // Process.Kill sends SIGKILL only; libc's kill(2) sends any signal.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     // The host that runs the tests (set by `dotnet test`), so the servers run on the same runtime.
     private static string DotnetHost() =>

@@ -42,6 +42,14 @@ internal sealed class ClusterInspector : IAsyncDisposable
             .ToDictionary(g => g.Key, g => g.First().SiloAddress.Endpoint.Port);
     }
 
+    /// <summary>The silo ports of the silos the membership table lists as active.</summary>
+    public async Task<IReadOnlyList<int>> ActiveSiloPortsAsync()
+    {
+        var management = _host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        return hosts.Keys.Select(silo => silo.Endpoint.Port).Order().ToArray();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

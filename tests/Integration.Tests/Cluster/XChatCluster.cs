@@ -6,7 +6,7 @@ namespace XChat.Integration.Tests.Cluster;
 /// <summary>
 /// A real cluster on loopback, as the cluster script runs it: silo processes in cluster mode
 /// (Redis membership from XCHAT_TEST_REDIS, grain state and messages in one PostgreSQL database)
-/// and one WebSocket gateway process, each on free ports, all under a cluster id of its own.
+/// and one or more WebSocket gateway processes, each on free ports, all under a cluster id of its own.
 /// </summary>
 internal sealed class XChatCluster : IAsyncDisposable
 {
@@ -39,16 +39,31 @@ internal sealed class XChatCluster : IAsyncDisposable
         }
     }
 
-    public Uri WebSocketUri { get; private set; } = null!;
+    private readonly List<(ChildProcess Process, Uri WebSocketUri)> _gateways = [];
 
-    /// <summary>Starts <paramref name="siloCount"/> silos and a gateway on the database and waits until the gateway answers Hello.</summary>
-    public static async Task<XChatCluster> StartAsync(string postgres, int siloCount = 2)
+    /// <summary>The first gateway's WebSocket address.</summary>
+    public Uri WebSocketUri => Gateways[0].WebSocketUri;
+
+    /// <summary>The gateway processes with their WebSocket addresses, in start order.</summary>
+    public IReadOnlyList<(ChildProcess Process, Uri WebSocketUri)> Gateways
+    {
+        get
+        {
+            lock (_processes)
+            {
+                return _gateways.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="siloCount"/> silos and <paramref name="gatewayCount"/> gateways on the database and waits until every gateway answers Hello.</summary>
+    public static async Task<XChatCluster> StartAsync(string postgres, int siloCount = 2, int gatewayCount = 1)
     {
         var cluster = new XChatCluster(postgres, $"test-{Guid.NewGuid():N}");
         try
         {
             await Task.WhenAll(Enumerable.Range(1, siloCount).Select(cluster.StartSiloAsync));
-            await cluster.StartGatewayAsync();
+            await Task.WhenAll(Enumerable.Range(1, gatewayCount).Select(cluster.StartGatewayAsync));
             return cluster;
         }
         catch
@@ -91,7 +106,7 @@ internal sealed class XChatCluster : IAsyncDisposable
         await WaitUntilAsync(silo, async () => (await http.GetAsync($"http://127.0.0.1:{httpPort}/")).IsSuccessStatusCode);
     }
 
-    private async Task StartGatewayAsync()
+    private async Task StartGatewayAsync(int number)
     {
         var httpPort = FreePorts.Next();
         var environment = CommonEnvironment();
@@ -100,11 +115,17 @@ internal sealed class XChatCluster : IAsyncDisposable
         // The rate limit is not under test here.
         environment["XChat__Gateway__SendsPerSecond"] = "1000";
         environment["XChat__Gateway__SendBurst"] = "1000";
-        var gateway = Launch("gateway", BuiltBinaries.Gateway, httpPort, environment);
-        WebSocketUri = new Uri($"ws://127.0.0.1:{httpPort}/ws");
+        var gateway = Launch(number == 1 ? "gateway" : $"gateway{number}", BuiltBinaries.Gateway, httpPort, environment);
+        var webSocketUri = new Uri($"ws://127.0.0.1:{httpPort}/ws");
+        lock (_processes)
+        {
+            _gateways.Add((gateway, webSocketUri));
+            _gateways.Sort((a, b) => string.CompareOrdinal(a.Process.Name, b.Process.Name));
+        }
+
         await WaitUntilAsync(gateway, async () =>
         {
-            await using var probe = await RawClient.ConnectAsync(WebSocketUri);
+            await using var probe = await RawClient.ConnectAsync(webSocketUri);
             await probe.HelloAsync();
             return true;
         });

@@ -1,0 +1,79 @@
+namespace XChat.LoadTests.Scenarios;
+
+/// <summary>
+/// pairs: the 1:1 workload against XChat and the bare relay, then their ratio. cluster: the same
+/// workload against several gateways of one cluster, pairs spread over them, without the relay.
+/// </summary>
+internal static class PairsScenario
+{
+    public static async Task<ScenarioReport> RunAsync(LoadOptions options, ReportHeader header)
+    {
+        using var setupTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var figures = new List<Figure>();
+        LoadResult? xchat = null;
+        if (options.Server is not null)
+        {
+            var pairs = await XChatPair.SetUpAsync(options, setupTimeout.Token);
+            var cpu = options.ServerPid is { } pid ? new CpuMeter(pid) : null;
+            xchat = await RunWithProgressAsync("xchat", pairs, options, cpu);
+            await LoadUsers.DisposeAllAsync(pairs);
+            Report.Print(xchat, options);
+            figures.AddRange(Figures(xchat));
+        }
+
+        if (options.RunsRelay)
+        {
+            await using var relay = await RelayServer.StartAsync();
+            var pairs = await RelayPair.SetUpAsync(relay, options, setupTimeout.Token);
+            var result = await RunWithProgressAsync("relay", pairs, options, serverCpu: null);
+            await LoadUsers.DisposeAllAsync(pairs);
+            Report.Print(result, options);
+            figures.AddRange(Figures(result));
+            if (xchat is not null)
+            {
+                Report.PrintRatio(xchat, result);
+                figures.Add(new Figure("xchat/relay throughput", Ratio(xchat.Throughput, result.Throughput), "ratio"));
+                figures.Add(new Figure("xchat/relay latency p99", Ratio(xchat.LatencyMs(99), result.LatencyMs(99)), "ratio"));
+            }
+        }
+
+        return header.Complete(new Dictionary<string, string>
+        {
+            ["gateways"] = options.Servers.Count.ToString(),
+            ["pairs"] = options.Pairs.ToString(),
+            ["messages per pair"] = options.Messages.ToString(),
+            ["payload bytes"] = options.PayloadBytes.ToString(),
+            ["window"] = options.Window.ToString(),
+        }, figures);
+    }
+
+    private static async Task<LoadResult> RunWithProgressAsync(string name, IReadOnlyList<ILoadPair> pairs, LoadOptions options, CpuMeter? serverCpu)
+    {
+        var progress = new LoadProgress();
+        await using (ProgressLine.Start(name, () => $"{progress.Delivered}/{(long)options.Messages * pairs.Count} delivered"))
+        {
+            return await LoadRunner.RunAsync(name, pairs, options, serverCpu, progress);
+        }
+    }
+
+    private static IEnumerable<Figure> Figures(LoadResult result)
+    {
+        var n = result.Name;
+        yield return new Figure($"{n} delivered", result.Delivered, "messages");
+        yield return new Figure($"{n} throughput", result.Throughput, "msgs/s");
+        yield return new Figure($"{n} latency p50", result.LatencyMs(50), "ms");
+        yield return new Figure($"{n} latency p90", result.LatencyMs(90), "ms");
+        yield return new Figure($"{n} latency p99", result.LatencyMs(99), "ms");
+        yield return new Figure($"{n} latency max", result.MaxLatencyMs, "ms");
+        yield return new Figure($"{n} lost", result.Lost, "messages");
+        yield return new Figure($"{n} duplicated", result.Duplicated, "messages");
+        yield return new Figure($"{n} reordered", result.Reordered, "messages");
+        yield return new Figure($"{n} send errors", result.SendErrors, "sends");
+        if (result.ServerCpu is { } serverCpu)
+        {
+            yield return new Figure($"{n} server cpu", serverCpu.TotalSeconds, "s");
+        }
+    }
+
+    private static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
+}
