@@ -58,6 +58,10 @@ public sealed partial class GatewayConnection
         {
             LogSendQueueOverflow(_logger, _options.SendQueueFrames);
             Close(CloseCodes.SendQueueOverflow, "send queue overflow", flush: false);
+            // A client that does not read cannot take a close frame either (the send loop is stuck
+            // on a full socket buffer): abort now instead of waiting out the close timeout.
+            _abort.Cancel();
+            _socket.Abort();
         }
     }
 

@@ -142,7 +142,7 @@ public sealed class LimitsTests
         var payload = new byte[60 * 1024];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         var sent = 0;
-        while (registry.ConnectionsOf(sleeperDevice).Length > 0 && DateTime.UtcNow < deadline && sent < 2000)
+        while (registry.ConnectionsOf(sleeperDevice).Length > 0 && DateTime.UtcNow < deadline && sent < 5000)
         {
             var answer = await sender.RequestAsync(Users.Send(id, $"flood{sent}", payload), TimeSpan.FromSeconds(10));
             Assert.Equal(ServerFrame.BodyOneofCase.Send, answer.BodyCase);
