@@ -42,7 +42,7 @@ public sealed class MessageHistory
             r =>
             {
                 var seq = r.GetInt64(0);
-                var text = _database.Cipher.Open(Table, "body", RowName(conversation, seq), (byte[])r[2]);
+                var text = _database.Cipher.Open(Table, "body", RowName(conversation, seq), ProfileDatabase.ReadCell(r, 2, Table));
                 return new StoredMessage(conversation, seq, r.GetString(1), Encoding.UTF8.GetString(text), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
             },
             ("$c", conversation), ("$after", afterSeq), ("$limit", limit));

@@ -99,7 +99,7 @@ internal sealed class ProfileDatabase : IDisposable
     /// <summary>Reads and decrypts the secret <paramref name="column"/> of the row whose <paramref name="keyColumn"/> is <paramref name="key"/>; null when there is no such row.</summary>
     public byte[]? LoadSecret(string table, string keyColumn, object key, string column)
     {
-        var cell = Query($"SELECT {column} FROM {table} WHERE {keyColumn} = $key", r => (byte[])r[0], ("$key", key)).SingleOrDefault();
+        var cell = Query($"SELECT {column} FROM {table} WHERE {keyColumn} = $key", r => ReadCell(r, 0, table), ("$key", key)).SingleOrDefault();
         return cell is null ? null : Cipher.Open(table, column, RowName(key), cell);
     }
 
@@ -113,6 +113,10 @@ internal sealed class ProfileDatabase : IDisposable
     }
 
     public void Delete(string table, string keyColumn, object key) => Execute($"DELETE FROM {table} WHERE {keyColumn} = $key", ("$key", key));
+
+    /// <summary>The encrypted cell at <paramref name="ordinal"/>; a value of another type was written by someone else, so the profile is corrupt.</summary>
+    public static byte[] ReadCell(SqliteDataReader reader, int ordinal, string table) =>
+        reader.GetValue(ordinal) as byte[] ?? throw new ProfileCorruptException($"A value in {table} is not an encrypted cell.");
 
     /// <summary>The row's name in a cell's associated data: its primary key as invariant text.</summary>
     public static string RowName(object key) => Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture) ?? "";
