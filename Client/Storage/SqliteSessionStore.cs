@@ -1,0 +1,26 @@
+using XChat.Client.Ratchet;
+
+namespace XChat.Client.Storage;
+
+/// <summary>Session records in the profile, one encrypted cell per peer device.</summary>
+public sealed class SqliteSessionStore : ISessionStore
+{
+    private readonly ProfileDatabase _database;
+
+    internal SqliteSessionStore(ProfileDatabase database) => _database = database;
+
+    public Task<SessionRecord?> LoadSessionAsync(ProtocolAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var bytes = _database.LoadSecret("sessions", "address", address.ToString(), "record");
+        return Task.FromResult(bytes is null ? null : SessionRecord.Deserialize(bytes));
+    }
+
+    public Task StoreSessionAsync(ProtocolAddress address, SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(record);
+        _database.StoreSecret("sessions", "address", address.ToString(), "record", record.Serialize());
+        return Task.CompletedTask;
+    }
+}
