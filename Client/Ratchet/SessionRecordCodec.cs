@@ -116,8 +116,8 @@ internal static class SessionRecordCodec
 
     private static SessionState ReadState(BinaryReader reader)
     {
-        var local = IdentityKey.Deserialize(ReadExactly(reader, IdentityKey.SerializedSize));
-        var remote = IdentityKey.Deserialize(ReadExactly(reader, IdentityKey.SerializedSize));
+        var local = IdentityKey.DeserializeFromOwnRecord(ReadExactly(reader, IdentityKey.SerializedSize));
+        var remote = IdentityKey.DeserializeFromOwnRecord(ReadExactly(reader, IdentityKey.SerializedSize));
         var isInitiator = ReadBoolean(reader);
         var baseKey = ReadKey(reader);
         var rootKey = ReadKey(reader);

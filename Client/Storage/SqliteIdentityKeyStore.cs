@@ -72,6 +72,6 @@ public sealed class SqliteIdentityKeyStore : IIdentityKeyStore
     {
         ArgumentNullException.ThrowIfNull(address);
         var bytes = _database.LoadSecret(Table, "address", address.ToString(), "identity_key");
-        return bytes is null ? null : IdentityKey.Deserialize(bytes);
+        return bytes is null ? null : IdentityKey.DeserializeFromOwnRecord(bytes); // AEAD-protected at rest; verified when first saved
     }
 }
