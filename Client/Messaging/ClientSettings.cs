@@ -28,6 +28,12 @@ internal sealed class ClientSettings
 
     public uint NextKyberPreKeyId { get; set; } = 1;
 
+    /// <summary>
+    /// Conversation id → the last seq the sync handled. Kept apart from the history's cursor, which storing
+    /// an own sent message moves past messages not fetched yet.
+    /// </summary>
+    public Dictionary<string, ulong> SyncCursors { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Peer user id → direct conversation id.</summary>
     public Dictionary<string, string> DirectConversations { get; set; } = new(StringComparer.Ordinal);
 

@@ -253,13 +253,13 @@ public sealed class XChatClient : IAsyncDisposable
             foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
             {
                 RememberDirect(conversation);
-                var cursor = await _profile.Messages.GetCursorAsync(conversation.ConversationId).ConfigureAwait(false);
-                if ((ulong)cursor >= conversation.LastSeq)
+                var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
+                if (cursor >= conversation.LastSeq)
                 {
                     continue;
                 }
 
-                var last = (ulong)cursor;
+                var last = cursor;
                 while (true)
                 {
                     var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -269,13 +269,15 @@ public sealed class XChatClient : IAsyncDisposable
                         last = Math.Max(last, envelope.Seq);
                     }
 
+                    _settings.SyncCursors[conversation.ConversationId] = last;
+                    _settings.Save(_profile.Directory);
                     if (!page.HasMore || page.Messages.Count == 0)
                     {
                         break;
                     }
                 }
 
-                if (last > (ulong)cursor)
+                if (last > cursor)
                 {
                     await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
                 }
@@ -376,7 +378,12 @@ public sealed class XChatClient : IAsyncDisposable
         if (envelope.SenderUserId == UserId && envelope.SenderDeviceId == DeviceId)
         {
             // Stored when it was sent.
-            await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
+            return;
+        }
+
+        if ((await _profile.Messages.GetAsync(conversation, seq - 1, 1).ConfigureAwait(false)) is [{ } stored] && stored.Seq == seq)
+        {
+            // Handled already (pushed earlier, or a sync interrupted before it saved its cursor).
             return;
         }
 
