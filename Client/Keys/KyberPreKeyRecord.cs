@@ -1,9 +1,10 @@
+using PreKeySigningInput = XChat.Protocol.PreKeySigningInput;
 using XChat.Client.Crypto;
 
 namespace XChat.Client.Keys;
 
 /// <summary>
-/// An ML-KEM-768 prekey signed by the identity key, Sig(IK, EncodeKEM(PQPK)) (PQXDH §3.2): a one-time
+/// An ML-KEM-768 prekey signed by the identity key, Sig(IK, "xchat-kem-prekey-v1" || PQPK) (PQXDH §3.2, in the server's format): a one-time
 /// key (PQOPK), deleted after one use, or the last-resort key (PQSPK) used when the server has no
 /// one-time key left.
 /// </summary>
@@ -14,7 +15,7 @@ public sealed record KyberPreKeyRecord(KyberPreKeyId Id, MlKem768KeyPair KeyPair
     {
         ArgumentNullException.ThrowIfNull(identity);
         var keyPair = MlKem768.GenerateKeyPair();
-        return new KyberPreKeyRecord(id, keyPair, identity.Sign(KeyEncoding.EncodeKEM(keyPair.PublicKey)), createdAt, isLastResort);
+        return new KyberPreKeyRecord(id, keyPair, identity.Sign(PreKeySigningInput.KemPreKey(keyPair.PublicKey)), createdAt, isLastResort);
     }
 
     /// <summary>Generates <paramref name="count"/> one-time KEM prekeys with consecutive ids from <paramref name="firstId"/>.</summary>

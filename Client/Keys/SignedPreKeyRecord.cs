@@ -1,9 +1,10 @@
+using PreKeySigningInput = XChat.Protocol.PreKeySigningInput;
 using XChat.Client.Crypto;
 
 namespace XChat.Client.Keys;
 
 /// <summary>
-/// The signed X25519 prekey (SPK): Sig(IK, EncodeEC(SPK)) as PQXDH §3.2 prescribes. Rotated on a
+/// The signed X25519 prekey (SPK): Sig(IK, "xchat-signed-prekey-v1" || SPK) (PQXDH §3.2, in the server's format). Rotated on a
 /// schedule; the previous one is kept a while so initial messages already in flight still work.
 /// </summary>
 public sealed record SignedPreKeyRecord(SignedPreKeyId Id, X25519KeyPair KeyPair, byte[] Signature, DateTimeOffset CreatedAt)
@@ -20,7 +21,7 @@ public sealed record SignedPreKeyRecord(SignedPreKeyId Id, X25519KeyPair KeyPair
     {
         ArgumentNullException.ThrowIfNull(identity);
         var keyPair = X25519.GenerateKeyPair();
-        return new SignedPreKeyRecord(id, keyPair, identity.Sign(KeyEncoding.EncodeEC(keyPair.PublicKey)), createdAt);
+        return new SignedPreKeyRecord(id, keyPair, identity.Sign(PreKeySigningInput.SignedPreKey(keyPair.PublicKey)), createdAt);
     }
 
     /// <summary>True once the key is <see cref="RotationInterval"/> old: generate and upload a new one.</summary>

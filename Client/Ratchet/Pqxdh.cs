@@ -2,13 +2,14 @@
 // (2024-01-23), with curve = X25519, hash = SHA-256, pqkem = ML-KEM-768 (FIPS 203),
 // info = "XChat_PQXDH_X25519_SHA-256_ML-KEM-768" (it names the parameters, as revision 3 asks),
 // EncodeEC / EncodeKEM as in KeyEncoding.
-//   §3.3 Alice: verify Sig(IKB, EncodeEC(SPKB)) and Sig(IKB, EncodeKEM(PQPKB)); EKA fresh;
+//   §3.3 Alice: verify the prekey signatures (the server's format, Protocol/PreKeySigningInput.cs); EKA fresh;
 //        DH1 = DH(IKA, SPKB), DH2 = DH(EKA, IKB), DH3 = DH(EKA, SPKB), [DH4 = DH(EKA, OPKB)];
 //        (CT, SS) = PQKEM-ENC(PQPKB); SK = KDF(DH1 || DH2 || DH3 || [DH4] || SS).
 //   §3.4 Bob: the same values from his private keys and SS = PQKEM-DEC(PQPKB, CT).
 //   §2.2 KDF(KM) = HKDF(IKM = F || KM, salt = 32 zero bytes, info), F = 32 0xFF bytes, 32 bytes out.
 // Deviation: identity keys are an Ed25519 signing key plus a bound X25519 agreement key instead of
 // one XEdDSA key (see IdentityKey); DH uses the X25519 key, Sig the Ed25519 key.
+using PreKeySigningInput = XChat.Protocol.PreKeySigningInput;
 using System.Security.Cryptography;
 using XChat.Client.Crypto;
 using XChat.Client.Errors;
@@ -28,12 +29,12 @@ internal static class Pqxdh
     {
         Validate(bundle);
         var bob = bundle.IdentityKey;
-        if (!bob.VerifySignature(KeyEncoding.EncodeEC(bundle.SignedPreKey), bundle.SignedPreKeySignature))
+        if (!bob.VerifySignature(PreKeySigningInput.SignedPreKey(bundle.SignedPreKey), bundle.SignedPreKeySignature))
         {
             throw new InvalidKeyException("The signed prekey's signature does not verify.");
         }
 
-        if (!bob.VerifySignature(KeyEncoding.EncodeKEM(bundle.KyberPreKey), bundle.KyberPreKeySignature))
+        if (!bob.VerifySignature(PreKeySigningInput.KemPreKey(bundle.KyberPreKey), bundle.KyberPreKeySignature))
         {
             throw new InvalidKeyException("The KEM prekey's signature does not verify.");
         }

@@ -1,0 +1,661 @@
+using Google.Protobuf;
+using XChat.Client.Errors;
+using XChat.Client.Keys;
+using XChat.Client.Ratchet;
+using XChat.Client.Storage;
+using XChat.Client.Transport;
+using XChat.Client.Verification;
+using XChat.Protocol;
+using KeysBundle = XChat.Client.Keys.PreKeyBundle;
+using WireBundle = XChat.Protocol.PreKeyBundle;
+
+namespace XChat.Client.Messaging;
+
+/// <summary>
+/// The end-to-end encrypted messenger over one device profile and one server connection: registers
+/// a device with its prekeys, sends text to a handle (one Double Ratchet ciphertext per recipient
+/// device and per own other device), syncs and decrypts, keeps the history in the profile.
+/// Calls are serialized (sessions must not be used concurrently).
+/// </summary>
+public sealed class XChatClient : IAsyncDisposable
+{
+    /// <summary>One-time X25519 prekeys uploaded at registration and per replenishment.</summary>
+    public const int OneTimePreKeyBatch = 20;
+
+    /// <summary>One-time ML-KEM prekeys uploaded at registration and per replenishment.</summary>
+    public const int KemOneTimePreKeyBatch = 10;
+
+    /// <summary>Below this many one-time keys of a kind left on the server, a new batch is uploaded.</summary>
+    public const int ReplenishThreshold = 5;
+
+    private const int MaxSendAttempts = 3;
+
+    private readonly DeviceProfile _profile;
+    private readonly XChatConnection _connection;
+    private readonly ClientSettings _settings;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _disposed;
+
+    private XChatClient(DeviceProfile profile, XChatConnection connection, ClientSettings settings)
+    {
+        _profile = profile;
+        _connection = connection;
+        _settings = settings;
+    }
+
+    public string Handle => _settings.Handle;
+
+    public string UserId => _settings.UserId ?? throw new InvalidOperationException("Not registered.");
+
+    public uint DeviceId => _settings.DeviceId;
+
+    public Uri Server => _settings.ServerUri;
+
+    /// <summary>The raw connection, for diagnostics and tests.</summary>
+    public XChatConnection Connection => _connection;
+
+    /// <summary>The profile the client keeps its keys, sessions and history in.</summary>
+    public DeviceProfile Profile => _profile;
+
+    /// <summary>True when <paramref name="profileDirectory"/> holds a registered profile.</summary>
+    public static bool Exists(string profileDirectory) =>
+        File.Exists(Path.Combine(profileDirectory, ClientSettings.FileName)) && File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName));
+
+    /// <summary>
+    /// Creates a profile in <paramref name="profileDirectory"/>, registers <paramref name="handle"/> on
+    /// <paramref name="server"/> and uploads a signed X25519 prekey, <see cref="OneTimePreKeyBatch"/> one-time
+    /// X25519 prekeys, a signed ML-KEM last-resort prekey and <see cref="KemOneTimePreKeyBatch"/> one-time
+    /// ML-KEM prekeys (private halves in the profile first).
+    /// </summary>
+    public static async Task<XChatClient> RegisterAsync(Uri server, string profileDirectory, string handle, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentException.ThrowIfNullOrEmpty(profileDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        if (File.Exists(Path.Combine(profileDirectory, ClientSettings.FileName)) || File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName)))
+        {
+            throw new XChatClientException($"A profile already exists in {profileDirectory}.");
+        }
+
+        var identity = IdentityKeyPair.Generate();
+        var deviceIdentity = new DeviceIdentity(identity.Signing, identity.Agreement);
+        XChatConnection connection;
+        try
+        {
+            connection = await XChatConnection.ConnectAsync(server, deviceIdentity, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new XChatClientException($"Cannot reach the server at {server}: {e.Message}", e);
+        }
+
+        DeviceProfile? profile = null;
+        try
+        {
+            RegisterResult registered;
+            try
+            {
+                registered = await connection.RegisterAsync(handle, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.HandleTaken)
+            {
+                throw new XChatClientException($"The handle '{handle}' is already taken.", e);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.BadRequest)
+            {
+                throw new XChatClientException($"The server refused the handle '{handle}' (3..32 characters of a-z, 0-9 and _).", e);
+            }
+
+            profile = DeviceProfile.Create(profileDirectory, identity, passphrase);
+            var settings = new ClientSettings
+            {
+                Server = server.ToString(),
+                Handle = handle,
+                UserId = registered.UserId,
+                DeviceId = registered.DeviceId,
+            };
+            settings.Save(profileDirectory);
+            var client = new XChatClient(profile, connection, settings);
+            await client.UploadInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            profile?.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens the profile in <paramref name="profileDirectory"/> and logs in to the server it remembers.</summary>
+    public static async Task<XChatClient> OpenAsync(string profileDirectory, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profileDirectory);
+        var settings = ClientSettings.Load(profileDirectory);
+        if (settings?.UserId is null || !File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName)))
+        {
+            throw new XChatClientException($"There is no registered profile in {profileDirectory} (run 'xchat register' first).");
+        }
+
+        DeviceProfile profile;
+        try
+        {
+            profile = DeviceProfile.Open(profileDirectory, passphrase);
+        }
+        catch (WrongPassphraseException e)
+        {
+            throw new XChatClientException("The passphrase (or key file) does not open this profile.", e);
+        }
+
+        try
+        {
+            var identity = await profile.Identities.GetIdentityKeyPairAsync().ConfigureAwait(false);
+            var deviceIdentity = new DeviceIdentity(identity.Signing, identity.Agreement, settings.UserId, settings.DeviceId);
+            XChatConnection connection;
+            try
+            {
+                connection = await XChatConnection.ConnectAsync(settings.ServerUri, deviceIdentity, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.AuthFailed)
+            {
+                throw new XChatClientException("The server does not accept this device's login.", e);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not XChatServerException)
+            {
+                throw new XChatClientException($"Cannot reach the server at {settings.Server}: {e.Message}", e);
+            }
+
+            return new XChatClient(profile, connection, settings);
+        }
+        catch
+        {
+            profile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="text"/> for every device of <paramref name="handle"/> and every other device
+    /// of this user, sends it in their direct conversation and stores it in the history.
+    /// </summary>
+    public async Task<ChatMessage> SendTextAsync(string handle, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        ArgumentNullException.ThrowIfNull(text);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var sentAt = DateTimeOffset.UtcNow;
+            var plaintext = MessageBody.ForText(text, Handle, sentAt).Serialize();
+            var clientMessageId = Guid.NewGuid().ToString("N");
+            for (var attempt = 1; ; attempt++)
+            {
+                var peer = await LookupAsync(handle, cancellationToken).ConfigureAwait(false);
+                if (peer.UserId == UserId)
+                {
+                    throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
+                }
+
+                var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
+                var own = await LookupAsync(Handle, cancellationToken).ConfigureAwait(false);
+                var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
+                    .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
+                    .ToList();
+                if (targets.Count == 0)
+                {
+                    throw new XChatClientException($"'{handle}' has no devices.");
+                }
+
+                var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+                foreach (var (userId, device) in targets)
+                {
+                    var address = new ProtocolAddress(userId, device.DeviceId);
+                    await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
+                    var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
+                    request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
+                }
+
+                SendResult result;
+                try
+                {
+                    result = await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
+                {
+                    // The device list changed between the lookup and the send: look again and re-encrypt
+                    // (the same client message id, so a send that did commit is not stored twice).
+                    continue;
+                }
+
+                var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
+                await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
+                return new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Fetches every conversation's messages after the profile's cursor, decrypts and stores them, acknowledges
+    /// them, and tops up the one-time prekeys when few are left. A message that fails is skipped with a
+    /// <see cref="MessageFailure"/>; the cursor moves past it either way.
+    /// </summary>
+    public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        var messages = new List<ChatMessage>();
+        var failures = new List<MessageFailure>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                RememberDirect(conversation);
+                var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
+                if (cursor >= conversation.LastSeq)
+                {
+                    continue;
+                }
+
+                var last = cursor;
+                while (true)
+                {
+                    var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    foreach (var envelope in page.Messages)
+                    {
+                        await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
+                        last = Math.Max(last, envelope.Seq);
+                    }
+
+                    _settings.SyncCursors[conversation.ConversationId] = last;
+                    _settings.Save(_profile.Directory);
+                    if (!page.HasMore || page.Messages.Count == 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (last > cursor)
+                {
+                    await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await ReplenishPreKeysLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return new SyncResult(messages, failures);
+    }
+
+    /// <summary>
+    /// Decrypts and stores one envelope however it arrived (a push, a sync page, in any order). Null when it
+    /// was this device's own message or failed; failures land in <paramref name="failures"/> when given.
+    /// </summary>
+    public async Task<ChatMessage?> ProcessEnvelopeAsync(Envelope envelope, ICollection<MessageFailure>? failures = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var messages = new List<ChatMessage>();
+        var failed = new List<MessageFailure>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ProcessLockedAsync(envelope, messages, failed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        foreach (var failure in failed)
+        {
+            failures?.Add(failure);
+        }
+
+        return messages.SingleOrDefault();
+    }
+
+    /// <summary>The stored history of the direct conversation with <paramref name="handle"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        var userId = await _profile.Contacts.GetUserIdAsync(handle).ConfigureAwait(false)
+            ?? (await LookupAsync(handle, cancellationToken).ConfigureAwait(false)).UserId;
+        if (!_settings.DirectConversations.TryGetValue(userId, out var conversation))
+        {
+            return [];
+        }
+
+        var result = new List<ChatMessage>();
+        long after = 0;
+        while (true)
+        {
+            var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
+            foreach (var m in page)
+            {
+                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt));
+            }
+
+            if (page.Count == 0)
+            {
+                return result;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
+
+    /// <summary>The 60-digit safety number of this user and <paramref name="handle"/>, over every device key of both.</summary>
+    public async Task<SafetyNumber> SafetyNumberAsync(string handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        var peer = await LookupAsync(handle, cancellationToken).ConfigureAwait(false);
+        var own = await LookupAsync(Handle, cancellationToken).ConfigureAwait(false);
+        return SafetyNumber.Compute(Handle, own.Devices.Select(ToIdentityKey), peer.Handle, peer.Devices.Select(ToIdentityKey));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _profile.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task ProcessLockedAsync(Envelope envelope, List<ChatMessage> messages, List<MessageFailure> failures, CancellationToken cancellationToken)
+    {
+        var conversation = envelope.ConversationId;
+        var seq = (long)envelope.Seq;
+        if (envelope.SenderUserId == UserId && envelope.SenderDeviceId == DeviceId)
+        {
+            // Stored when it was sent.
+            return;
+        }
+
+        if ((await _profile.Messages.GetAsync(conversation, seq - 1, 1).ConfigureAwait(false)) is [{ } stored] && stored.Seq == seq)
+        {
+            // Handled already (pushed earlier, or a sync interrupted before it saved its cursor).
+            return;
+        }
+
+        MessageFailure Fail(MessageFailureKind kind, string detail) => new(conversation, seq, envelope.SenderUserId, envelope.SenderDeviceId, kind, detail);
+
+        MessageFailure? failure = null;
+        byte[]? plaintext = null;
+        if (envelope.DeviceCiphertext.IsEmpty)
+        {
+            failure = Fail(MessageFailureKind.NotAddressedToThisDevice, "The message carries no ciphertext for this device.");
+        }
+        else
+        {
+            var sender = new ProtocolAddress(envelope.SenderUserId, envelope.SenderDeviceId);
+            try
+            {
+                var message = DeviceCiphertextFrame.Read(envelope.DeviceCiphertext.Span);
+                plaintext = await new SessionCipher(_profile.Stores, sender).DecryptAsync(message).ConfigureAwait(false);
+            }
+            catch (DuplicateMessageException e)
+            {
+                failure = Fail(MessageFailureKind.DuplicateMessage, e.Message);
+            }
+            catch (NoSessionException e)
+            {
+                failure = Fail(MessageFailureKind.NoSession, e.Message);
+            }
+            catch (UntrustedIdentityException e)
+            {
+                failure = Fail(MessageFailureKind.UntrustedIdentity, e.Message);
+            }
+            catch (Exception e) when (e is InvalidKeyIdException or InvalidKeyException)
+            {
+                failure = Fail(MessageFailureKind.InvalidKey, e.Message);
+            }
+            catch (InvalidMessageException e)
+            {
+                failure = Fail(MessageFailureKind.InvalidMessage, e.Message);
+            }
+            catch (SessionException e)
+            {
+                failure = Fail(MessageFailureKind.InvalidMessage, e.Message);
+            }
+        }
+
+        MessageBody? body = null;
+        if (plaintext is not null)
+        {
+            try
+            {
+                body = MessageBody.Parse(plaintext);
+            }
+            catch (FormatException e)
+            {
+                failure = Fail(MessageFailureKind.UnsupportedBody, e.Message);
+            }
+        }
+
+        if (body is null)
+        {
+            failures.Add(failure ?? Fail(MessageFailureKind.InvalidMessage, "Unreadable message."));
+            await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
+            return;
+        }
+
+        var from = await VerifySenderHandleAsync(envelope.SenderUserId, body.From, cancellationToken).ConfigureAwait(false);
+        if (envelope.SenderUserId != UserId && !_settings.DirectConversations.ContainsKey(envelope.SenderUserId))
+        {
+            _settings.DirectConversations[envelope.SenderUserId] = conversation;
+            _settings.Save(_profile.Directory);
+        }
+
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
+        if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, body.Text!, sentAt)).ConfigureAwait(false))
+        {
+            messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, from, body.Text!, sentAt));
+        }
+    }
+
+    /// <summary>The sender's handle: from the contacts, or the handle the message states once the server confirms it names that user.</summary>
+    private async Task<string> VerifySenderHandleAsync(string userId, string? claimed, CancellationToken cancellationToken)
+    {
+        if (userId == UserId)
+        {
+            return Handle;
+        }
+
+        var known = await _profile.Contacts.GetHandleAsync(userId).ConfigureAwait(false);
+        if (known is not null || string.IsNullOrEmpty(claimed))
+        {
+            return known ?? userId;
+        }
+
+        try
+        {
+            var user = await _connection.LookupUserAsync(claimed, cancellationToken).ConfigureAwait(false);
+            if (user.UserId == userId)
+            {
+                await _profile.Contacts.SetAsync(user.Handle, userId).ConfigureAwait(false);
+                return user.Handle;
+            }
+        }
+        catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+        {
+        }
+
+        return userId;
+    }
+
+    private async Task<string> DisplayNameAsync(string userId) =>
+        userId == UserId ? Handle : await _profile.Contacts.GetHandleAsync(userId).ConfigureAwait(false) ?? userId;
+
+    private async Task<LookupUserResult> LookupAsync(string handle, CancellationToken cancellationToken)
+    {
+        LookupUserResult user;
+        try
+        {
+            user = await _connection.LookupUserAsync(handle, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XChatServerException e) when (e.Code is ErrorCode.NotFound or ErrorCode.BadRequest)
+        {
+            throw new XChatClientException($"There is no user '{handle}'.", e);
+        }
+
+        if (user.UserId != UserId)
+        {
+            await _profile.Contacts.SetAsync(user.Handle, user.UserId).ConfigureAwait(false);
+        }
+
+        return user;
+    }
+
+    private async Task<string> DirectConversationAsync(string peerUserId, CancellationToken cancellationToken)
+    {
+        if (_settings.DirectConversations.TryGetValue(peerUserId, out var known))
+        {
+            return known;
+        }
+
+        var conversation = await _connection.CreateDirectAsync(peerUserId, cancellationToken).ConfigureAwait(false);
+        _settings.DirectConversations[peerUserId] = conversation.ConversationId;
+        _settings.Save(_profile.Directory);
+        return conversation.ConversationId;
+    }
+
+    private void RememberDirect(ConversationInfo conversation)
+    {
+        if (conversation.Kind != ConversationKind.Direct)
+        {
+            return;
+        }
+
+        var peer = conversation.MemberUserIds.FirstOrDefault(m => m != UserId);
+        if (peer is not null && !_settings.DirectConversations.ContainsKey(peer))
+        {
+            _settings.DirectConversations[peer] = conversation.ConversationId;
+            _settings.Save(_profile.Directory);
+        }
+    }
+
+    /// <summary>Starts a session from a fresh bundle unless one exists; the bundle's identity must be the one the lookup showed.</summary>
+    private async Task EnsureSessionAsync(ProtocolAddress address, DeviceInfo device, CancellationToken cancellationToken)
+    {
+        var record = await _profile.Stores.Sessions.LoadSessionAsync(address).ConfigureAwait(false);
+        if (record?.CurrentState is not null)
+        {
+            return;
+        }
+
+        WireBundle wire;
+        try
+        {
+            wire = await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+        {
+            throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
+        }
+
+        var bundle = ToBundle(wire);
+        if (!bundle.IdentityKey.Equals(ToIdentityKey(device)))
+        {
+            throw new InvalidKeyException($"The bundle of {address} does not carry the identity key the lookup showed.");
+        }
+
+        await new SessionBuilder(_profile.Stores, address).ProcessPreKeyBundleAsync(bundle).ConfigureAwait(false);
+    }
+
+    private async Task UploadInitialPreKeysAsync(CancellationToken cancellationToken)
+    {
+        var identity = await _profile.Identities.GetIdentityKeyPairAsync().ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+        var signed = SignedPreKeyRecord.Generate(identity, new SignedPreKeyId(1), now);
+        var lastResort = KyberPreKeyRecord.Generate(identity, new KyberPreKeyId(1), isLastResort: true, now);
+        await _profile.Stores.SignedPreKeys.StoreSignedPreKeyAsync(signed).ConfigureAwait(false);
+        await _profile.Stores.KyberPreKeys.StoreKyberPreKeyAsync(lastResort).ConfigureAwait(false);
+        _settings.SignedPreKeyId = 1;
+        _settings.NextKyberPreKeyId = 2;
+        var request = new UploadPreKeysRequest
+        {
+            SignedPreKey = new SignedPreKey { KeyId = signed.Id.Value, PublicKey = ByteString.CopyFrom(signed.KeyPair.PublicKey), Signature = ByteString.CopyFrom(signed.Signature) },
+            KemLastResortPreKey = ToWire(lastResort),
+        };
+        await AddOneTimeKeysAsync(request, identity, OneTimePreKeyBatch, KemOneTimePreKeyBatch, now).ConfigureAwait(false);
+        await _connection.UploadPreKeysAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReplenishPreKeysLockedAsync(CancellationToken cancellationToken)
+    {
+        var counts = await _connection.GetPreKeyCountsAsync(cancellationToken).ConfigureAwait(false);
+        var oneTime = counts.OneTimePreKeys < ReplenishThreshold ? OneTimePreKeyBatch : 0;
+        var kem = counts.KemOneTimePreKeys < ReplenishThreshold ? KemOneTimePreKeyBatch : 0;
+        if (oneTime == 0 && kem == 0)
+        {
+            return;
+        }
+
+        var identity = await _profile.Identities.GetIdentityKeyPairAsync().ConfigureAwait(false);
+        var request = new UploadPreKeysRequest();
+        await AddOneTimeKeysAsync(request, identity, oneTime, kem, DateTimeOffset.UtcNow).ConfigureAwait(false);
+        await _connection.UploadPreKeysAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Generates and stores one-time keys with fresh ids (the ids are saved before the upload, so none is reused).</summary>
+    private async Task AddOneTimeKeysAsync(UploadPreKeysRequest request, IdentityKeyPair identity, int oneTime, int kem, DateTimeOffset now)
+    {
+        var preKeys = PreKeyRecord.GenerateBatch(new PreKeyId(_settings.NextPreKeyId), oneTime);
+        var kemKeys = KyberPreKeyRecord.GenerateOneTimeBatch(identity, new KyberPreKeyId(_settings.NextKyberPreKeyId), kem, now);
+        _settings.NextPreKeyId = unchecked(_settings.NextPreKeyId + (uint)oneTime);
+        _settings.NextKyberPreKeyId = unchecked(_settings.NextKyberPreKeyId + (uint)kem);
+        _settings.Save(_profile.Directory);
+        foreach (var key in preKeys)
+        {
+            await _profile.Stores.PreKeys.StorePreKeyAsync(key).ConfigureAwait(false);
+            request.OneTimePreKeys.Add(new OneTimePreKey { KeyId = key.Id.Value, PublicKey = ByteString.CopyFrom(key.KeyPair.PublicKey) });
+        }
+
+        foreach (var key in kemKeys)
+        {
+            await _profile.Stores.KyberPreKeys.StoreKyberPreKeyAsync(key).ConfigureAwait(false);
+            request.KemOneTimePreKeys.Add(ToWire(key));
+        }
+    }
+
+    private static KemPreKey ToWire(KyberPreKeyRecord key) =>
+        new() { KeyId = key.Id.Value, PublicKey = ByteString.CopyFrom(key.KeyPair.PublicKey), Signature = ByteString.CopyFrom(key.Signature) };
+
+    private static IdentityKey ToIdentityKey(DeviceInfo device) =>
+        new(device.IdentitySigningKey.Span, device.IdentityAgreementKey.Span, device.AgreementKeySignature.Span);
+
+    private static KeysBundle ToBundle(WireBundle wire)
+    {
+        if (wire.SignedPreKey is null || wire.KemPreKey is null)
+        {
+            throw new InvalidKeyException("The prekey bundle lacks its signed or KEM prekey.");
+        }
+
+        return new KeysBundle(
+            wire.DeviceId,
+            new IdentityKey(wire.IdentitySigningKey.Span, wire.IdentityAgreementKey.Span, wire.AgreementKeySignature.Span),
+            new SignedPreKeyId(wire.SignedPreKey.KeyId),
+            wire.SignedPreKey.PublicKey.ToByteArray(),
+            wire.SignedPreKey.Signature.ToByteArray(),
+            wire.OneTimePreKey is null ? null : new PreKeyId(wire.OneTimePreKey.KeyId),
+            wire.OneTimePreKey?.PublicKey.ToByteArray(),
+            new KyberPreKeyId(wire.KemPreKey.KeyId),
+            wire.KemPreKey.PublicKey.ToByteArray(),
+            wire.KemPreKey.Signature.ToByteArray(),
+            wire.KemPreKeyIsLastResort);
+    }
+
+    /// <summary>The server's "mismatched devices" answer to a send (named by text so this builds before the code exists).</summary>
+    private static bool IsMismatchedDevices(XChatServerException e) =>
+        e.Code.ToString().Contains("Mismatch", StringComparison.OrdinalIgnoreCase);
+}
