@@ -31,6 +31,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.GetPreKeyBundle => _preKeys.GetBundleAsync(frame.GetPreKeyBundle),
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
+        ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 
@@ -55,15 +56,38 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         return new ServerFrame { LookupUser = result };
     }
 
-    private async Task<ServerFrame> ApproveLinkAsync(DeviceAddress device, ApproveLinkRequest request)
+    private async Task<ServerFrame> GetLinkAsync(DeviceAddress device, GetLinkRequest request)
     {
-        var code = LinkCodes.Normalize(request.Code) ?? throw new RequestException(ErrorCode.NotFound, "No pending link has this code.");
+        var (code, _, pending) = await PendingLinkOfAsync(device, request.Code);
+        return new ServerFrame
+        {
+            PendingLink = new PendingLinkInfo
+            {
+                Code = code,
+                IdentitySigningKey = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.IdentitySigningKey),
+                IdentityAgreementKey = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.IdentityAgreementKey),
+                AgreementKeySignature = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.AgreementKeySignature),
+                ExpiresMs = pending.ExpiresAt.ToUnixTimeMilliseconds(),
+            },
+        };
+    }
+
+    private async Task<(string Code, ILinkGrain Link, PendingLink Pending)> PendingLinkOfAsync(DeviceAddress device, string rawCode)
+    {
+        var code = LinkCodes.Normalize(rawCode) ?? throw new RequestException(ErrorCode.NotFound, "No pending link has this code.");
         var link = grains.GetGrain<ILinkGrain>(code);
         var pending = await link.GetPendingAsync() ?? throw new RequestException(ErrorCode.NotFound, "No pending link has this code.");
         if (pending.UserId != device.UserId)
         {
-            throw new RequestException(ErrorCode.Forbidden, "Only a device of the same user may approve a link.");
+            throw new RequestException(ErrorCode.Forbidden, "Only a device of the same user may see or approve a link.");
         }
+
+        return (code, link, pending);
+    }
+
+    private async Task<ServerFrame> ApproveLinkAsync(DeviceAddress device, ApproveLinkRequest request)
+    {
+        var (code, link, pending) = await PendingLinkOfAsync(device, request.Code);
 
         var approverKeys = await references.User(device.UserId).GetDeviceKeysAsync(device.DeviceId)
             ?? throw new RequestException(ErrorCode.NotFound, "The approving device no longer exists.");
