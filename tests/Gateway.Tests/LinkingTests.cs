@@ -124,4 +124,29 @@ public sealed class LinkingTests(ServerFixture fixture)
         Assert.Equal(2u, secondIdentity.DeviceId);
         Assert.Equal(2, (await second.LookupUserAsync(handle)).Devices.Count);
     }
+
+    [Fact]
+    public async Task XChatConnection_SendMissingOwnOtherDevice_ThrowsWithMismatchedDetail()
+    {
+        var handle = Users.NewHandle();
+        var aliceIdentity = DeviceIdentity.Create();
+        await using var alice = await XChatConnection.ConnectAsync(Server, aliceIdentity);
+        await alice.RegisterAsync(handle);
+        await using var alice2 = await XChatConnection.ConnectAsync(Server, DeviceIdentity.Create());
+        var link = await alice2.StartLinkAsync(handle);
+        await alice.ApproveLinkAsync(await alice.GetLinkAsync(link.Code));
+        await link.Approved.WaitAsync(TimeSpan.FromSeconds(20));
+        var (bob, bobIdentity) = await Users.RegisterAsync(Server);
+        await using var _b = bob;
+        var conversation = await alice.CreateDirectAsync(bobIdentity.UserId!);
+        var send = new SendRequest { ConversationId = conversation.ConversationId };
+        send.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = bobIdentity.UserId, DeviceId = 1, Ciphertext = Google.Protobuf.ByteString.CopyFrom([1]) });
+
+        var error = await Assert.ThrowsAsync<XChatServerException>(() => alice.SendAsync(send));
+
+        Assert.Equal(ErrorCode.MismatchedDevices, error.Code);
+        var missing = Assert.Single(error.Mismatched!.Missing);
+        Assert.Equal((aliceIdentity.UserId, 2u), (missing.UserId, missing.DeviceId));
+        Assert.Empty(error.Mismatched.Extra);
+    }
 }
