@@ -7,6 +7,8 @@ namespace XChat.Client.Transport;
 internal sealed class PendingRequests
 {
     private readonly ConcurrentDictionary<ulong, Entry> _pending = new();
+    // Second answers of requests the server answers twice (link_device: link_code, then link_result).
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<ServerFrame>> _followUps = new();
     private Exception? _failure;
 
     public int Count => _pending.Count;
@@ -29,11 +31,38 @@ internal sealed class PendingRequests
         return completion.Task;
     }
 
-    public void Remove(ulong requestId) => _pending.TryRemove(requestId, out _);
+    public void Remove(ulong requestId)
+    {
+        _pending.TryRemove(requestId, out _);
+        _followUps.TryRemove(requestId, out _);
+    }
+
+    /// <summary>
+    /// Registers the wait for a second answer to the same request id (before the request is sent),
+    /// with no deadline of its own: the caller bounds the wait.
+    /// </summary>
+    public Task<ServerFrame> RegisterFollowUp(ulong requestId)
+    {
+        var completion = new TaskCompletionSource<ServerFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _followUps[requestId] = completion;
+        if (Volatile.Read(ref _failure) is { } failure && _followUps.TryRemove(requestId, out _))
+        {
+            completion.TrySetException(failure);
+        }
+
+        return completion.Task;
+    }
 
     /// <summary>Completes the request this frame answers; false when no one waits for it (timed out, or unknown id).</summary>
-    public bool Complete(ServerFrame frame) =>
-        _pending.TryRemove(frame.RequestId, out var entry) && entry.Completion.TrySetResult(frame);
+    public bool Complete(ServerFrame frame)
+    {
+        if (_pending.TryRemove(frame.RequestId, out var entry))
+        {
+            return entry.Completion.TrySetResult(frame);
+        }
+
+        return _followUps.TryRemove(frame.RequestId, out var followUp) && followUp.TrySetResult(frame);
+    }
 
     /// <summary>
     /// Fails the requests whose deadline passed. One sweep per connection replaces a timer per
@@ -60,6 +89,14 @@ internal sealed class PendingRequests
             if (_pending.TryRemove(requestId, out var entry))
             {
                 entry.Completion.TrySetException(failure);
+            }
+        }
+
+        foreach (var requestId in _followUps.Keys)
+        {
+            if (_followUps.TryRemove(requestId, out var followUp))
+            {
+                followUp.TrySetException(failure);
             }
         }
     }

@@ -47,7 +47,7 @@ public sealed partial class XChatConnection
 
         if (response.BodyCase == ServerFrame.BodyOneofCase.Error)
         {
-            throw new XChatServerException(response.Error.Code, response.Error.Message, response.Error.RetryAfterMs);
+            throw XChatServerException.From(response.Error);
         }
 
         return response;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using XChat.Gateway.Auth;
 using XChat.Gateway.Dispatch;
@@ -17,10 +18,16 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
     private readonly long _connectedAt = services.Time.GetTimestamp();
     private byte[]? _challenge;
     private bool _helloDone;
+    private DateTimeOffset? _linkExpiresAt;
+    // Boxed so that the link's background wait can publish the device atomically to the receive loop.
+    private volatile StrongBox<DeviceAddress>? _device;
 
-    public DeviceAddress? Device { get; private set; }
+    public DeviceAddress? Device => _device?.Value;
 
-    public TimeSpan LoginTimeRemaining => connection.Options.LoginTimeout - services.Time.GetElapsedTime(_connectedAt);
+    /// <summary>Until the login deadline; while a device link waits for approval, until the link expires.</summary>
+    public TimeSpan LoginTimeRemaining => _linkExpiresAt is { } expires
+        ? TimeSpan.FromTicks(Math.Max(0, (expires - services.Time.GetUtcNow()).Ticks))
+        : connection.Options.LoginTimeout - services.Time.GetElapsedTime(_connectedAt);
 
     public async Task HandleAsync(ClientFrame frame)
     {
@@ -36,6 +43,9 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
                     break;
                 case ClientFrame.BodyOneofCase.Login:
                     await LoginAsync(frame.RequestId, frame.Login);
+                    break;
+                case ClientFrame.BodyOneofCase.LinkDevice:
+                    await LinkDeviceAsync(frame.RequestId, frame.LinkDevice);
                     break;
             }
         }
@@ -138,6 +148,88 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
         connection.Send(requestId, new ServerFrame { Login = new LoginResult { UserId = request.UserId, DeviceId = request.DeviceId, Handle = profile?.Handle ?? string.Empty } });
     }
 
+    private async Task LinkDeviceAsync(ulong requestId, LinkDeviceRequest request)
+    {
+        EnsureCanAuthenticate();
+        var handle = Handles.Normalize(request.Handle);
+        var keys = new DeviceKeys(request.IdentitySigningKey.ToByteArray(), request.IdentityAgreementKey.ToByteArray(), request.AgreementKeySignature.ToByteArray());
+        DeviceKeyRules.Validate(keys);
+        var challenge = TakeChallenge();
+        if (!ChallengeSignatures.VerifyChallenge(keys.IdentitySigningKey, challenge, request.ChallengeSignature.ToByteArray())
+            || !ChallengeSignatures.Verify(keys.IdentitySigningKey, keys.IdentityAgreementKey, keys.AgreementKeySignature))
+        {
+            throw new AuthenticationFailed("Bad signature.");
+        }
+
+        // As for register: the proof stands, so an unknown handle may be corrected and retried.
+        _challenge = challenge;
+        var userId = await services.Grains.GetGrain<IHandleGrain>(handle).GetUserIdAsync()
+            ?? throw new RequestException(ErrorCode.NotFound, "No user has this handle.");
+        for (var attempt = 1; ; attempt++)
+        {
+            var code = LinkCodes.New();
+            var link = services.Grains.GetGrain<ILinkGrain>(code);
+            DateTimeOffset expiresAt;
+            try
+            {
+                expiresAt = await link.StartAsync(userId, keys);
+            }
+            catch (InvalidRequestException) when (attempt < 3)
+            {
+                continue; // the code is in use by another pending link: draw again
+            }
+
+            _challenge = null;
+            _linkExpiresAt = expiresAt;
+            connection.Send(requestId, new ServerFrame { LinkCode = new LinkCode { Code = code, ExpiresMs = expiresAt.ToUnixTimeMilliseconds() } });
+            _ = WaitForApprovalAsync(requestId, link);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Long-polls the link grain until a device approves (the connection is then logged in as the
+    /// new device) or the link expires (NOT_FOUND, and the connection closes at its login deadline).
+    /// </summary>
+    private async Task WaitForApprovalAsync(ulong requestId, ILinkGrain link)
+    {
+        try
+        {
+            Registration? registration = null;
+            while (registration is null)
+            {
+                connection.Aborted.ThrowIfCancellationRequested();
+                registration = await link.WaitForApprovalAsync(LinkPollWait).WaitAsync(connection.Aborted);
+            }
+
+            var device = new DeviceAddress(registration.UserId, registration.DeviceId);
+            if (!await CompleteLoginAsync(requestId, device))
+            {
+                return;
+            }
+
+            if (connection.Aborted.IsCancellationRequested)
+            {
+                await LogoutAsync(); // the connection ended while logging in: undo the registration
+                return;
+            }
+
+            _linkExpiresAt = null;
+            connection.Send(requestId, new ServerFrame { LinkResult = new LinkResult { UserId = device.UserId, DeviceId = device.DeviceId } });
+        }
+        catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
+        {
+            // The new device went away: the link simply expires.
+        }
+        catch (Exception exception)
+        {
+            connection.SendError(requestId, exception);
+        }
+    }
+
+    /// <summary>How long one long-poll of the link grain waits: well under the grain call timeout (30 s by default).</summary>
+    private static readonly TimeSpan LinkPollWait = TimeSpan.FromSeconds(10);
+
     private async Task<bool> CompleteLoginAsync(ulong requestId, DeviceAddress device)
     {
         if (!services.Registry.TryAdd(device, connection, out var first))
@@ -147,7 +239,7 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
             return false;
         }
 
-        Device = device;
+        _device = new StrongBox<DeviceAddress>(device);
         services.Metrics.LoggedIn();
         if (first)
         {
@@ -167,6 +259,11 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
         if (Device is not null)
         {
             throw new RequestException(ErrorCode.InvalidState, "Already logged in.");
+        }
+
+        if (_linkExpiresAt is not null)
+        {
+            throw new RequestException(ErrorCode.InvalidState, "A device link is waiting for approval.");
         }
     }
 

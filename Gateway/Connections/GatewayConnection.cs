@@ -48,6 +48,9 @@ public sealed partial class GatewayConnection
 
     internal WebSocketGatewayOptions Options => _options;
 
+    /// <summary>Cancelled when the connection has ended.</summary>
+    internal CancellationToken Aborted => _abort.Token;
+
     /// <summary>The logged-in device, or null before login.</summary>
     public DeviceAddress? Device => _auth.Device;
 
@@ -214,6 +217,7 @@ public sealed partial class GatewayConnection
             case ClientFrame.BodyOneofCase.Hello:
             case ClientFrame.BodyOneofCase.Register:
             case ClientFrame.BodyOneofCase.Login:
+            case ClientFrame.BodyOneofCase.LinkDevice:
                 // Authentication runs in order, inside the receive loop.
                 await _auth.HandleAsync(frame);
                 return;

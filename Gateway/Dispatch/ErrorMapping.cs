@@ -16,12 +16,21 @@ public static class ErrorMapping
         HandleTakenException e => (Make(ErrorCode.HandleTaken, e.Message), false),
         LimitReachedException e => (Make(ErrorCode.LimitExceeded, e.Message), false),
         PayloadTooLargeException e => (Make(ErrorCode.PayloadTooLarge, e.Message), false),
+        MismatchedDevicesException e => (Mismatched(e), false),
         StorageUnavailableException => (Make(ErrorCode.Unavailable, "Storage is unavailable; retry."), false),
         // Silo failures, timeouts and lost connections to the cluster: the request may be retried.
         TimeoutException or OrleansException or OperationCanceledException
             => (Make(ErrorCode.Unavailable, "The service is temporarily unavailable; retry."), false),
         _ => (Make(ErrorCode.Internal, "Internal error."), true),
     };
+
+    private static Error Mismatched(MismatchedDevicesException e)
+    {
+        var detail = new MismatchedDevices();
+        detail.Missing.AddRange(e.Missing.Select(d => new DeviceRef { UserId = d.UserId, DeviceId = d.DeviceId }));
+        detail.Extra.AddRange(e.Extra.Select(d => new DeviceRef { UserId = d.UserId, DeviceId = d.DeviceId }));
+        return new Error { Code = ErrorCode.MismatchedDevices, Message = e.Message, Mismatched = detail };
+    }
 
     private static Error Make(ErrorCode code, string message) => new() { Code = code, Message = message };
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using XChat.Gateway.Auth;
 using XChat.Gateway.Connections;
 using XChat.Gateway.Hosting;
 using XChat.Grains.Conversations;
@@ -29,6 +30,8 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.UploadPreKeys => _preKeys.UploadAsync(device, frame.UploadPreKeys),
         ClientFrame.BodyOneofCase.GetPreKeyBundle => _preKeys.GetBundleAsync(frame.GetPreKeyBundle),
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
+        ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
+        ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 
@@ -51,6 +54,52 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             AgreementKeySignature = Google.Protobuf.ByteString.CopyFrom(d.Keys.AgreementKeySignature),
         }));
         return new ServerFrame { LookupUser = result };
+    }
+
+    private async Task<ServerFrame> GetLinkAsync(DeviceAddress device, GetLinkRequest request)
+    {
+        var (code, _, pending) = await PendingLinkOfAsync(device, request.Code);
+        return new ServerFrame
+        {
+            PendingLink = new PendingLinkInfo
+            {
+                Code = code,
+                IdentitySigningKey = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.IdentitySigningKey),
+                IdentityAgreementKey = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.IdentityAgreementKey),
+                AgreementKeySignature = Google.Protobuf.ByteString.CopyFrom(pending.NewDevice.AgreementKeySignature),
+                ExpiresMs = pending.ExpiresAt.ToUnixTimeMilliseconds(),
+            },
+        };
+    }
+
+    private async Task<(string Code, ILinkGrain Link, PendingLink Pending)> PendingLinkOfAsync(DeviceAddress device, string rawCode)
+    {
+        var code = LinkCodes.Normalize(rawCode) ?? throw new RequestException(ErrorCode.NotFound, "No pending link has this code.");
+        var link = grains.GetGrain<ILinkGrain>(code);
+        var pending = await link.GetPendingAsync() ?? throw new RequestException(ErrorCode.NotFound, "No pending link has this code.");
+        if (pending.UserId != device.UserId)
+        {
+            throw new RequestException(ErrorCode.Forbidden, "Only a device of the same user may see or approve a link.");
+        }
+
+        return (code, link, pending);
+    }
+
+    private async Task<ServerFrame> ApproveLinkAsync(DeviceAddress device, ApproveLinkRequest request)
+    {
+        var (code, link, pending) = await PendingLinkOfAsync(device, request.Code);
+
+        var approverKeys = await references.User(device.UserId).GetDeviceKeysAsync(device.DeviceId)
+            ?? throw new RequestException(ErrorCode.NotFound, "The approving device no longer exists.");
+        if (!ChallengeSignatures.VerifyLinkApproval(approverKeys.IdentitySigningKey, code, pending.NewDevice.IdentitySigningKey,
+                pending.NewDevice.IdentityAgreementKey, request.ApprovalSignature.ToByteArray()))
+        {
+            throw new RequestException(ErrorCode.AuthFailed, "Bad approval signature.");
+        }
+
+        // The grain re-checks the user and that the link is still the one the signature covers.
+        var registration = await link.ApproveAsync(device, pending.NewDevice.IdentitySigningKey);
+        return new ServerFrame { LinkResult = new LinkResult { UserId = registration.UserId, DeviceId = registration.DeviceId } };
     }
 
     private async Task<ServerFrame> CreateConversationAsync(DeviceAddress device, CreateConversationRequest request)

@@ -34,3 +34,23 @@ public sealed class StorageUnavailableException(string message) : XChatException
 /// <summary>The message payload is larger than the configured limit.</summary>
 [GenerateSerializer, Alias("xchat.PayloadTooLarge")]
 public sealed class PayloadTooLargeException(string message) : XChatException(message);
+
+/// <summary>
+/// A send's per-device ciphertexts do not address exactly the current devices of the members
+/// (every device but the sender's own): <see cref="Missing"/> lacked one, <see cref="Extra"/>
+/// should not have had one.
+/// </summary>
+[GenerateSerializer, Alias("xchat.MismatchedDevices")]
+public sealed class MismatchedDevicesException : XChatException
+{
+    public MismatchedDevicesException(IReadOnlyList<Conversations.DeviceAddress> missing, IReadOnlyList<Conversations.DeviceAddress> extra)
+        : base($"The send addresses the wrong devices: {missing.Count} missing, {extra.Count} extra.")
+    {
+        Missing = missing;
+        Extra = extra;
+    }
+
+    [Id(0)] public IReadOnlyList<Conversations.DeviceAddress> Missing { get; private set; }
+
+    [Id(1)] public IReadOnlyList<Conversations.DeviceAddress> Extra { get; private set; }
+}

@@ -14,6 +14,17 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The keys of one device, or null when the user or device does not exist.</summary>
     Task<DeviceKeys?> GetDeviceKeysAsync(uint deviceId);
 
+    /// <summary>
+    /// Adds a device with the given keys (signatures were verified by the caller); a device with
+    /// the same identity signing key already there is returned instead, so a repeated link is
+    /// idempotent.
+    /// </summary>
+    /// <exception cref="Errors.LimitReachedException">The user has the most devices allowed.</exception>
+    Task<Registration> AddDeviceAsync(DeviceKeys keys);
+
+    /// <summary>The ids of the user's devices, ascending; empty when the user does not exist.</summary>
+    Task<IReadOnlyList<uint>> GetDeviceIdsAsync();
+
     /// <summary>Records that the user joined a conversation.</summary>
     Task AddConversationAsync(string conversationId);
 

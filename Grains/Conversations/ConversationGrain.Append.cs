@@ -32,6 +32,15 @@ public sealed partial class ConversationGrain
             return new AppendResult(known.Seq, known.ServerTimestampMs, Duplicate: true);
         }
 
+        if (request.DeviceCiphertexts.Count > 0)
+        {
+            await CheckDeviceSetAsync(request);
+            if (Recent.TryGet(key, out known)) // committed by a twin while this one awaited
+            {
+                return new AppendResult(known.Seq, known.ServerTimestampMs, Duplicate: true);
+            }
+        }
+
         if (_inFlight.TryGetValue(key, out var twin))
         {
             var first = await twin.Completion.Task;
@@ -166,6 +175,44 @@ public sealed partial class ConversationGrain
         }
 
         return grain;
+    }
+
+    /// <summary>
+    /// Per-device ciphertexts must address exactly the members' current devices, but the sender's
+    /// own: otherwise some device could not read the message (missing) or a ciphertext would be
+    /// stored for nobody (extra). The device lists are read from the members' user grains on each
+    /// such send rather than cached here: it is one in-memory read per member, in parallel, and a
+    /// cache would need invalidation whenever any member links a device.
+    /// </summary>
+    private async Task CheckDeviceSetAsync(AppendRequest request)
+    {
+        var members = state.State.Members.ToArray();
+        var deviceLists = await Task.WhenAll(members.Select(m => MemberGrain(m).GetDeviceIdsAsync()));
+        var expected = new HashSet<DeviceAddress>();
+        for (var i = 0; i < members.Length; i++)
+        {
+            foreach (var deviceId in deviceLists[i])
+            {
+                expected.Add(new DeviceAddress(members[i], deviceId));
+            }
+        }
+
+        expected.Remove(request.Sender);
+        var given = new HashSet<DeviceAddress>();
+        foreach (var c in request.DeviceCiphertexts)
+        {
+            if (!given.Add(new DeviceAddress(c.UserId, c.DeviceId)))
+            {
+                throw new InvalidRequestException("Two ciphertexts are addressed to the same device.");
+            }
+        }
+
+        if (!given.SetEquals(expected))
+        {
+            throw new MismatchedDevicesException(
+                expected.Except(given).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray(),
+                given.Except(expected).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray());
+        }
     }
 
     private void ValidateSend(AppendRequest request)

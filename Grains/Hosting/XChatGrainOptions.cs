@@ -41,4 +41,11 @@ public sealed class XChatGrainOptions
     /// </summary>
     [Range(1, 200)]
     public int MaxOneTimeKemPreKeys { get; set; } = 100;
+
+    /// <summary>Most devices a user may have, the first one included; linking one more is refused. The default is 8.</summary>
+    [Range(1, 100)]
+    public int MaxDevicesPerUser { get; set; } = 8;
+
+    /// <summary>How long a device link code waits for approval. The default is five minutes.</summary>
+    public TimeSpan LinkCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -45,6 +45,40 @@ public sealed class UserGrain(
     public Task<DeviceKeys?> GetDeviceKeysAsync(uint deviceId) =>
         Task.FromResult(state.State.Devices.FirstOrDefault(d => d.DeviceId == deviceId)?.Keys);
 
+    public async Task<Registration> AddDeviceAsync(DeviceKeys keys)
+    {
+        EnsureExists();
+        DeviceKeyRules.Validate(keys);
+        if (state.State.Devices.FirstOrDefault(d => d.Keys.IdentitySigningKey.AsSpan().SequenceEqual(keys.IdentitySigningKey)) is { } known)
+        {
+            return new Registration(this.GetPrimaryKeyString(), known.DeviceId);
+        }
+
+        if (state.State.Devices.Count >= options.Value.MaxDevicesPerUser)
+        {
+            throw new LimitReachedException($"A user has at most {options.Value.MaxDevicesPerUser} devices.");
+        }
+
+        // Device ids are never reused, so a ciphertext or cursor of a former device never reaches a new one.
+        var deviceId = state.State.NextDeviceId++;
+        state.State.Devices.Add(new DeviceRecord(deviceId, keys, time.GetUtcNow()));
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Devices.RemoveAt(state.State.Devices.Count - 1);
+            state.State.NextDeviceId--;
+            throw;
+        }
+
+        return new Registration(this.GetPrimaryKeyString(), deviceId);
+    }
+
+    public Task<IReadOnlyList<uint>> GetDeviceIdsAsync() =>
+        Task.FromResult<IReadOnlyList<uint>>(state.State.Devices.Select(d => d.DeviceId).Order().ToArray());
+
     public async Task AddConversationAsync(string conversationId)
     {
         EnsureExists();

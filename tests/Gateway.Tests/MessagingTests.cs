@@ -89,31 +89,60 @@ public sealed class MessagingTests(ServerFixture fixture)
     [Fact]
     public async Task Send_PerDeviceCiphertexts_EachDeviceSeesOnlyItsOwn()
     {
-        var (alice, aliceIdentity) = await Users.RegisterAsync(Server);
+        var aliceHandle = Users.NewHandle();
+        var (alice, aliceIdentity) = await Users.RegisterAsync(Server, aliceHandle);
         var (bob, bobIdentity) = await Users.RegisterAsync(Server);
         await using var _a = alice;
         await using var _b = bob;
+        var (alice2, _) = await Linking.LinkAsync(Server, aliceHandle, alice, aliceIdentity);
+        await using var _a2 = alice2;
         var id = (await Users.CreateDirectAsync(alice, bobIdentity.UserId!)).ConversationId;
-        var send = new ClientFrame
-        {
-            Send = new SendRequest
-            {
-                ConversationId = id,
-                ClientMessageId = "pd",
-                DeviceCiphertexts =
-                {
-                    new DeviceCiphertext { UserId = bobIdentity.UserId, DeviceId = 1, Ciphertext = ByteString.CopyFrom([0xB0]) },
-                    new DeviceCiphertext { UserId = aliceIdentity.UserId, DeviceId = 1, Ciphertext = ByteString.CopyFrom([0xA0]) },
-                },
-            },
-        };
 
-        await alice.RequestAsync(send);
+        // Every device but the sending one: bob's, and alice's other device.
+        var ack = await alice.RequestAsync(PerDevice(id, "pd", (bobIdentity.UserId!, 1, 0xB0), (aliceIdentity.UserId!, 2, 0xA2)));
         var bobView = await bob.RequestAsync(Users.Sync(id));
+        var alice2View = await alice2.RequestAsync(Users.Sync(id));
         var aliceView = await alice.RequestAsync(Users.Sync(id));
 
+        Assert.Equal(1ul, ack.Send?.Seq);
         Assert.Equal(new byte[] { 0xB0 }, Assert.Single(bobView.Messages.Messages).DeviceCiphertext.ToByteArray());
-        Assert.Equal(new byte[] { 0xA0 }, Assert.Single(aliceView.Messages.Messages).DeviceCiphertext.ToByteArray());
+        Assert.Equal(new byte[] { 0xA2 }, Assert.Single(alice2View.Messages.Messages).DeviceCiphertext.ToByteArray());
+        Assert.True(Assert.Single(aliceView.Messages.Messages).DeviceCiphertext.IsEmpty, "the sending device gets no ciphertext of its own");
+    }
+
+    [Fact]
+    public async Task Send_PerDeviceCiphertextsMissingOrExtra_MismatchedDevicesWithListsAndNothingStored()
+    {
+        var aliceHandle = Users.NewHandle();
+        var (alice, aliceIdentity) = await Users.RegisterAsync(Server, aliceHandle);
+        var (bob, bobIdentity) = await Users.RegisterAsync(Server);
+        await using var _a = alice;
+        await using var _b = bob;
+        var (alice2, _) = await Linking.LinkAsync(Server, aliceHandle, alice, aliceIdentity);
+        await using var _a2 = alice2;
+        var id = (await Users.CreateDirectAsync(alice, bobIdentity.UserId!)).ConversationId;
+
+        var missing = await alice.RequestAsync(PerDevice(id, "m1", (bobIdentity.UserId!, 1, 1)));
+        var extra = await alice.RequestAsync(PerDevice(id, "m2", (bobIdentity.UserId!, 1, 1), (aliceIdentity.UserId!, 2, 2), (bobIdentity.UserId!, 9, 9), (aliceIdentity.UserId!, 1, 3)));
+        var page = await bob.RequestAsync(Users.Sync(id));
+
+        Assert.Equal(ErrorCode.MismatchedDevices, missing.Error?.Code);
+        Assert.Equal([(aliceIdentity.UserId!, 2u)], missing.Error!.Mismatched.Missing.Select(d => (d.UserId, d.DeviceId)));
+        Assert.Empty(missing.Error.Mismatched.Extra);
+        Assert.Equal(ErrorCode.MismatchedDevices, extra.Error?.Code);
+        Assert.Empty(extra.Error!.Mismatched.Missing);
+        Assert.Equal(
+            new[] { (aliceIdentity.UserId!, 1u), (bobIdentity.UserId!, 9u) }.OrderBy(d => d.Item1, StringComparer.Ordinal),
+            extra.Error.Mismatched.Extra.Select(d => (d.UserId, d.DeviceId)));
+        Assert.Empty(page.Messages.Messages);
+        Assert.Equal(0ul, page.Messages.LastSeq);
+    }
+
+    private static ClientFrame PerDevice(string conversationId, string clientMessageId, params (string UserId, uint DeviceId, byte Body)[] devices)
+    {
+        var send = new SendRequest { ConversationId = conversationId, ClientMessageId = clientMessageId };
+        send.DeviceCiphertexts.AddRange(devices.Select(d => new DeviceCiphertext { UserId = d.UserId, DeviceId = d.DeviceId, Ciphertext = ByteString.CopyFrom([d.Body]) }));
+        return new ClientFrame { Send = send };
     }
 
     [Fact]

@@ -69,6 +69,8 @@ public sealed class TightLimitsClusterFixture : XChatClusterFixture
     public const int MaxPayloadBytes = 1024;
     public const int MaxGroupMembers = 3;
     public const int RecentSendsRemembered = 16;
+    public const int MaxDevicesPerUser = 3;
+    public static readonly TimeSpan LinkCodeLifetime = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan PushSubscriptionLifetime = TimeSpan.FromSeconds(2);
 
     protected override void ConfigureLimits(XChatGrainOptions limits)
@@ -77,6 +79,8 @@ public sealed class TightLimitsClusterFixture : XChatClusterFixture
         limits.MaxGroupMembers = MaxGroupMembers;
         limits.RecentSendsRemembered = RecentSendsRemembered;
         limits.PushSubscriptionLifetime = PushSubscriptionLifetime;
+        limits.MaxDevicesPerUser = MaxDevicesPerUser;
+        limits.LinkCodeLifetime = LinkCodeLifetime;
     }
 }
 

@@ -49,6 +49,8 @@ public sealed class ConversationGrainReadTests(ClusterFixture fixture)
     public async Task ReadAfterAsync_PerDeviceCiphertexts_EachDeviceSeesOnlyItsOwn()
     {
         var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        await TestUsers.AddDevicesAsync(Grains, a);
+        await TestUsers.AddDevicesAsync(Grains, b);
         var send = TestSends.ForDevices(a, TestSends.Device(b, 1), TestSends.Device(b, 2), TestSends.Device(a, 2)) with { SharedCiphertext = [7, 7, 7] };
         await conversation.AppendAsync(send);
 

@@ -17,6 +17,8 @@ public sealed class PushFanOutTests(ClusterFixture fixture)
         var observer = new RecordingPushObserver();
         var reference = Grains.CreateObjectReference<IPushObserver>(observer);
         await Grains.GetGrain<IUserGrain>(b).SubscribeAsync(1, reference);
+        await TestUsers.AddDevicesAsync(Grains, a);
+        await TestUsers.AddDevicesAsync(Grains, b);
         var send = TestSends.ForDevices(a, TestSends.Device(b, 1), TestSends.Device(b, 2), TestSends.Device(a, 2));
 
         var result = await conversation.AppendAsync(send);

@@ -21,6 +21,18 @@ internal static class TestUsers
     public static async Task<string[]> RegisterManyAsync(IGrainFactory grains, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => RegisterAsync(grains)));
 
+    /// <summary>Adds devices with fresh keys to a user (what an approved link does); returns their ids.</summary>
+    public static async Task<uint[]> AddDevicesAsync(IGrainFactory grains, string userId, int count = 1)
+    {
+        var ids = new uint[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = (await grains.GetGrain<IUserGrain>(userId).AddDeviceAsync(NewKeys())).DeviceId;
+        }
+
+        return ids;
+    }
+
     /// <summary>Two new users and the direct conversation between them.</summary>
     public static async Task<(string A, string B, IConversationGrain Conversation)> NewDirectAsync(IGrainFactory grains)
     {
