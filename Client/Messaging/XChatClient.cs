@@ -655,7 +655,6 @@ public sealed class XChatClient : IAsyncDisposable
             wire.KemPreKeyIsLastResort);
     }
 
-    /// <summary>The server's "mismatched devices" answer to a send (named by text so this builds before the code exists).</summary>
-    private static bool IsMismatchedDevices(XChatServerException e) =>
-        e.Code.ToString().Contains("Mismatch", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The server's "mismatched devices" answer to a send: the device set changed, look it up again.</summary>
+    private static bool IsMismatchedDevices(XChatServerException e) => e.Code == ErrorCode.MismatchedDevices;
 }
