@@ -32,14 +32,35 @@ public static class Program
         var register = new Command("register", "Create a profile, register a new user with this device and upload its prekeys.") { server, handle };
         register.SetAction((r, ct) => RunAsync(async () =>
         {
-            var url = r.GetValue(server)!;
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
-            {
-                throw new XChatClientException($"'{url}' is not a ws:// or wss:// URL.");
-            }
-
+            var uri = WebSocketUrl(r.GetValue(server)!);
             await using var client = await XChatClient.RegisterAsync(uri, r.GetValue(profile)!, r.GetValue(handle)!, Passphrase(), Options(), ct);
             AnsiConsole.MarkupLineInterpolated($"Registered [bold]{client.Handle}[/] (user {client.UserId}, device {client.DeviceId}) on {uri}.");
+        }));
+
+        var linkServer = new Option<string>("--server") { Description = "The server's WebSocket URL, e.g. ws://127.0.0.1:5080/ws.", Required = true };
+        var linkHandle = new Option<string>("--handle") { Description = "The handle of the user to add this device to.", Required = true };
+        var link = new Command("link", "Add this machine as a new device of an existing user: prints a code to approve on a device the user has, and waits.") { linkServer, linkHandle };
+        link.SetAction((r, ct) => RunAsync(async () =>
+        {
+            var uri = WebSocketUrl(r.GetValue(linkServer)!);
+            await using var client = await XChatClient.LinkAsync(uri, r.GetValue(profile)!, r.GetValue(linkHandle)!, code =>
+            {
+                // The code on a line of its own (scripts read it), then how to use it.
+                Console.Out.WriteLine($"Link code: {code.Code}");
+                Console.Out.WriteLine($"Fingerprint: {code.Fingerprint}");
+                Console.Out.WriteLine($"On a device of {r.GetValue(linkHandle)}, run: xchat approve {code.Code} (expires {code.ExpiresAt.ToLocalTime():HH:mm:ss}). Waiting...");
+                Console.Out.Flush();
+                return Task.CompletedTask;
+            }, Passphrase(), Options(), ct);
+            AnsiConsole.MarkupLineInterpolated($"Linked as device {client.DeviceId} of [bold]{client.Handle}[/] (user {client.UserId}).");
+        }));
+
+        var code = new Argument<string>("code") { Description = "The link code the new device shows." };
+        var approve = new Command("approve", "Approve a new device of this user by the code it shows.") { code };
+        approve.SetAction((r, ct) => WithClientAsync(r.GetValue(profile)!, ct, async client =>
+        {
+            var approved = await client.ApproveLinkAsync(r.GetValue(code)!, cancellationToken: ct);
+            AnsiConsole.MarkupLineInterpolated($"Approved device {approved.DeviceId} of [bold]{client.Handle}[/] (fingerprint {approved.Link.Fingerprint}: it must match the one the new device shows).");
         }));
 
         var to = new Argument<string>("handle") { Description = "The recipient's handle." };
@@ -81,9 +102,14 @@ public static class Program
             AnsiConsole.WriteLine(number.ToDisplayString());
         }));
 
-        var root = new RootCommand("xchat: end-to-end encrypted messaging.") { profile, register, send, sync, history, verify };
+        var root = new RootCommand("xchat: end-to-end encrypted messaging.") { profile, register, link, approve, send, sync, history, verify };
         return await root.Parse(args).InvokeAsync();
     }
+
+    private static Uri WebSocketUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss"
+            ? uri
+            : throw new XChatClientException($"'{url}' is not a ws:// or wss:// URL.");
 
     private static string? Passphrase() => Environment.GetEnvironmentVariable("XCHAT_PASSPHRASE") is { Length: > 0 } p ? p : null;
 

@@ -34,7 +34,9 @@ public sealed class XChatClient : IAsyncDisposable
     private readonly XChatConnection _connection;
     private readonly ClientSettings _settings;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, LookupUserResult> _deviceLists = new(StringComparer.Ordinal);
     private int _disposed;
+    private int _mismatchedDeviceRetries;
 
     private XChatClient(DeviceProfile profile, XChatConnection connection, ClientSettings settings)
     {
@@ -56,6 +58,9 @@ public sealed class XChatClient : IAsyncDisposable
 
     /// <summary>The profile the client keeps its keys, sessions and history in.</summary>
     public DeviceProfile Profile => _profile;
+
+    /// <summary>How many sends were retried because the server answered MISMATCHED_DEVICES (diagnostics).</summary>
+    public int MismatchedDeviceRetries => Volatile.Read(ref _mismatchedDeviceRetries);
 
     /// <summary>True when <paramref name="profileDirectory"/> holds a registered profile.</summary>
     public static bool Exists(string profileDirectory) =>
@@ -175,6 +180,148 @@ public sealed class XChatClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Adds this machine as a new device of the existing user <paramref name="handle"/>: generates an identity,
+    /// asks the server for a link code and hands it to <paramref name="onCode"/> (to show, and to approve on a
+    /// device the user already has), then waits for the approval. Once approved the profile is created in
+    /// <paramref name="profileDirectory"/> and the device's prekeys are uploaded, as at registration.
+    /// </summary>
+    public static async Task<XChatClient> LinkAsync(Uri server, string profileDirectory, string handle, Func<DeviceLinkCode, Task> onCode, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentException.ThrowIfNullOrEmpty(profileDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        ArgumentNullException.ThrowIfNull(onCode);
+        if (File.Exists(Path.Combine(profileDirectory, ClientSettings.FileName)) || File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName)))
+        {
+            throw new XChatClientException($"A profile already exists in {profileDirectory}.");
+        }
+
+        var identity = IdentityKeyPair.Generate();
+        var deviceIdentity = new DeviceIdentity(identity.Signing, identity.Agreement);
+        XChatConnection connection;
+        try
+        {
+            connection = await XChatConnection.ConnectAsync(server, deviceIdentity, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new XChatClientException($"Cannot reach the server at {server}: {e.Message}", e);
+        }
+
+        DeviceProfile? profile = null;
+        try
+        {
+            LinkResult linked;
+            try
+            {
+                var pending = await connection.StartLinkAsync(handle, cancellationToken).ConfigureAwait(false);
+                await onCode(new DeviceLinkCode(pending.Code, pending.ExpiresAt, KeyFingerprint(identity.PublicKey.SigningKey, identity.PublicKey.AgreementKey))).ConfigureAwait(false);
+                linked = await pending.Approved.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound)
+            {
+                throw new XChatClientException($"The link was not approved: no user '{handle}', or the code expired.", e);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.InvalidState)
+            {
+                throw new XChatClientException("The server refused the link request in this state.", e);
+            }
+
+            profile = DeviceProfile.Create(profileDirectory, identity, passphrase);
+            var settings = new ClientSettings
+            {
+                Server = server.ToString(),
+                Handle = handle,
+                UserId = linked.UserId,
+                DeviceId = linked.DeviceId,
+            };
+            settings.Save(profileDirectory);
+            var client = new XChatClient(profile, connection, settings);
+            await client.UploadInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            profile?.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// On a device of this user: reads the pending link <paramref name="code"/>, checks the new device's key
+    /// binding, lets <paramref name="confirm"/> compare the fingerprint (approves when null), signs the new
+    /// keys and approves. Returns the new device's id.
+    /// </summary>
+    public async Task<LinkApproval> ApproveLinkAsync(string code, Func<DeviceLinkCode, Task<bool>>? confirm = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        var canonical = code.Trim().ToUpperInvariant();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            PendingLinkInfo link;
+            try
+            {
+                link = await _connection.GetLinkAsync(canonical, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound)
+            {
+                throw new XChatClientException($"There is no pending link with the code '{canonical}' (unknown or expired).", e);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.Forbidden)
+            {
+                throw new XChatClientException($"The link '{canonical}' is for another user.", e);
+            }
+
+            try
+            {
+                // Throws when the agreement key is not bound to the signing key.
+                _ = new IdentityKey(link.IdentitySigningKey.Span, link.IdentityAgreementKey.Span, link.AgreementKeySignature.Span);
+            }
+            catch (InvalidKeyException e)
+            {
+                throw new XChatClientException("The pending device's keys are malformed; not approving.", e);
+            }
+
+            var shown = new DeviceLinkCode(link.Code, DateTimeOffset.FromUnixTimeMilliseconds(link.ExpiresMs), KeyFingerprint(link.IdentitySigningKey.Span, link.IdentityAgreementKey.Span));
+            if (confirm is not null && !await confirm(shown).ConfigureAwait(false))
+            {
+                throw new XChatClientException("The link was not approved.");
+            }
+
+            LinkResult result;
+            try
+            {
+                result = await _connection.ApproveLinkAsync(link, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.LimitExceeded)
+            {
+                throw new XChatClientException("This user already has the most devices the server allows.", e);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound)
+            {
+                throw new XChatClientException($"The link '{canonical}' expired before it was approved.", e);
+            }
+
+            _deviceLists.Remove(Handle);
+            return new LinkApproval(shown, result.DeviceId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A short fingerprint of a device's identity keys, shown on both devices while linking.</summary>
+    public static string KeyFingerprint(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> agreementKey)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData([.. "xchat-link-fingerprint-v1"u8, .. signingKey, .. agreementKey]);
+        var hex = Convert.ToHexString(hash.AsSpan(0, 10));
+        return string.Join(' ', Enumerable.Range(0, 5).Select(i => hex.Substring(i * 4, 4)));
+    }
+
+    /// <summary>
     /// Encrypts <paramref name="text"/> for every device of <paramref name="handle"/> and every other device
     /// of this user, sends it in their direct conversation and stores it in the history.
     /// </summary>
@@ -190,14 +337,15 @@ public sealed class XChatClient : IAsyncDisposable
             var clientMessageId = Guid.NewGuid().ToString("N");
             for (var attempt = 1; ; attempt++)
             {
-                var peer = await LookupAsync(handle, cancellationToken).ConfigureAwait(false);
+                // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
+                var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
                 if (peer.UserId == UserId)
                 {
                     throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
                 }
 
                 var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
-                var own = await LookupAsync(Handle, cancellationToken).ConfigureAwait(false);
+                var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
                 var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
                     .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
                     .ToList();
@@ -222,8 +370,11 @@ public sealed class XChatClient : IAsyncDisposable
                 }
                 catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
                 {
-                    // The device list changed between the lookup and the send: look again and re-encrypt
-                    // (the same client message id, so a send that did commit is not stored twice).
+                    // The device list changed since the lookup: look again and re-encrypt (the same
+                    // client message id, so a send that did commit is not stored twice).
+                    _deviceLists.Remove(handle);
+                    _deviceLists.Remove(Handle);
+                    Interlocked.Increment(ref _mismatchedDeviceRetries);
                     continue;
                 }
 
@@ -496,6 +647,19 @@ public sealed class XChatClient : IAsyncDisposable
     private async Task<string> DisplayNameAsync(string userId) =>
         userId == UserId ? Handle : await _profile.Contacts.GetHandleAsync(userId).ConfigureAwait(false) ?? userId;
 
+    /// <summary>The remembered device list of <paramref name="handle"/>, looked up when there is none.</summary>
+    private async Task<LookupUserResult> DeviceListAsync(string handle, CancellationToken cancellationToken)
+    {
+        if (_deviceLists.TryGetValue(handle, out var known))
+        {
+            return known;
+        }
+
+        var user = await LookupAsync(handle, cancellationToken).ConfigureAwait(false);
+        _deviceLists[handle] = user;
+        return user;
+    }
+
     private async Task<LookupUserResult> LookupAsync(string handle, CancellationToken cancellationToken)
     {
         LookupUserResult user;
@@ -658,3 +822,9 @@ public sealed class XChatClient : IAsyncDisposable
     /// <summary>The server's "mismatched devices" answer to a send: the device set changed, look it up again.</summary>
     private static bool IsMismatchedDevices(XChatServerException e) => e.Code == ErrorCode.MismatchedDevices;
 }
+
+/// <summary>A link code to show on the new device, when it expires, and the fingerprint of the new device's keys.</summary>
+public sealed record DeviceLinkCode(string Code, DateTimeOffset ExpiresAt, string Fingerprint);
+
+/// <summary>An approved link: what was approved and the new device's id.</summary>
+public sealed record LinkApproval(DeviceLinkCode Link, uint DeviceId);
