@@ -72,35 +72,13 @@ public sealed class XChatClient : IAsyncDisposable
     /// X25519 prekeys, a signed ML-KEM last-resort prekey and <see cref="KemOneTimePreKeyBatch"/> one-time
     /// ML-KEM prekeys (private halves in the profile first).
     /// </summary>
-    public static async Task<XChatClient> RegisterAsync(Uri server, string profileDirectory, string handle, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        ArgumentException.ThrowIfNullOrEmpty(profileDirectory);
-        ArgumentException.ThrowIfNullOrEmpty(handle);
-        if (File.Exists(Path.Combine(profileDirectory, ClientSettings.FileName)) || File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName)))
+    public static Task<XChatClient> RegisterAsync(Uri server, string profileDirectory, string handle, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        EnrollAsync(server, profileDirectory, handle, passphrase, options, async (connection, _) =>
         {
-            throw new XChatClientException($"A profile already exists in {profileDirectory}.");
-        }
-
-        var identity = IdentityKeyPair.Generate();
-        var deviceIdentity = new DeviceIdentity(identity.Signing, identity.Agreement);
-        XChatConnection connection;
-        try
-        {
-            connection = await XChatConnection.ConnectAsync(server, deviceIdentity, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new XChatClientException($"Cannot reach the server at {server}: {e.Message}", e);
-        }
-
-        DeviceProfile? profile = null;
-        try
-        {
-            RegisterResult registered;
             try
             {
-                registered = await connection.RegisterAsync(handle, cancellationToken).ConfigureAwait(false);
+                var registered = await connection.RegisterAsync(handle, cancellationToken).ConfigureAwait(false);
+                return (registered.UserId, registered.DeviceId);
             }
             catch (XChatServerException e) when (e.Code == ErrorCode.HandleTaken)
             {
@@ -110,27 +88,7 @@ public sealed class XChatClient : IAsyncDisposable
             {
                 throw new XChatClientException($"The server refused the handle '{handle}' (3..32 characters of a-z, 0-9 and _).", e);
             }
-
-            profile = DeviceProfile.Create(profileDirectory, identity, passphrase);
-            var settings = new ClientSettings
-            {
-                Server = server.ToString(),
-                Handle = handle,
-                UserId = registered.UserId,
-                DeviceId = registered.DeviceId,
-            };
-            settings.Save(profileDirectory);
-            var client = new XChatClient(profile, connection, settings);
-            await client.UploadInitialPreKeysAsync(cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            profile?.Dispose();
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Opens the profile in <paramref name="profileDirectory"/> and logs in to the server it remembers.</summary>
     public static async Task<XChatClient> OpenAsync(string profileDirectory, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
@@ -185,12 +143,41 @@ public sealed class XChatClient : IAsyncDisposable
     /// device the user already has), then waits for the approval. Once approved the profile is created in
     /// <paramref name="profileDirectory"/> and the device's prekeys are uploaded, as at registration.
     /// </summary>
-    public static async Task<XChatClient> LinkAsync(Uri server, string profileDirectory, string handle, Func<DeviceLinkCode, Task> onCode, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<XChatClient> LinkAsync(Uri server, string profileDirectory, string handle, Func<DeviceLinkCode, Task> onCode, string? passphrase = null, XChatConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onCode);
+        return EnrollAsync(server, profileDirectory, handle, passphrase, options, async (connection, identity) =>
+        {
+            try
+            {
+                var pending = await connection.StartLinkAsync(handle, cancellationToken).ConfigureAwait(false);
+                await onCode(new DeviceLinkCode(pending.Code, pending.ExpiresAt, KeyFingerprint(identity.PublicKey.SigningKey, identity.PublicKey.AgreementKey))).ConfigureAwait(false);
+                var linked = await pending.Approved.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return (linked.UserId, linked.DeviceId);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound)
+            {
+                throw new XChatClientException($"The link was not approved: no user '{handle}', or the code expired.", e);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.InvalidState)
+            {
+                throw new XChatClientException("The server refused the link request in this state.", e);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// What registration and linking share: a new identity, a connection, the server's enrollment
+    /// (<paramref name="enroll"/> gives the user and device ids), then the profile, its settings and
+    /// the first prekeys. Nothing is left behind when a step fails.
+    /// </summary>
+    private static async Task<XChatClient> EnrollAsync(
+        Uri server, string profileDirectory, string handle, string? passphrase, XChatConnectionOptions? options,
+        Func<XChatConnection, IdentityKeyPair, Task<(string UserId, uint DeviceId)>> enroll, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentException.ThrowIfNullOrEmpty(profileDirectory);
         ArgumentException.ThrowIfNullOrEmpty(handle);
-        ArgumentNullException.ThrowIfNull(onCode);
         if (File.Exists(Path.Combine(profileDirectory, ClientSettings.FileName)) || File.Exists(Path.Combine(profileDirectory, DeviceProfile.DatabaseFileName)))
         {
             throw new XChatClientException($"A profile already exists in {profileDirectory}.");
@@ -211,29 +198,14 @@ public sealed class XChatClient : IAsyncDisposable
         DeviceProfile? profile = null;
         try
         {
-            LinkResult linked;
-            try
-            {
-                var pending = await connection.StartLinkAsync(handle, cancellationToken).ConfigureAwait(false);
-                await onCode(new DeviceLinkCode(pending.Code, pending.ExpiresAt, KeyFingerprint(identity.PublicKey.SigningKey, identity.PublicKey.AgreementKey))).ConfigureAwait(false);
-                linked = await pending.Approved.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound)
-            {
-                throw new XChatClientException($"The link was not approved: no user '{handle}', or the code expired.", e);
-            }
-            catch (XChatServerException e) when (e.Code is ErrorCode.InvalidState)
-            {
-                throw new XChatClientException("The server refused the link request in this state.", e);
-            }
-
+            var (userId, deviceId) = await enroll(connection, identity).ConfigureAwait(false);
             profile = DeviceProfile.Create(profileDirectory, identity, passphrase);
             var settings = new ClientSettings
             {
                 Server = server.ToString(),
                 Handle = handle,
-                UserId = linked.UserId,
-                DeviceId = linked.DeviceId,
+                UserId = userId,
+                DeviceId = deviceId,
             };
             settings.Save(profileDirectory);
             var client = new XChatClient(profile, connection, settings);
