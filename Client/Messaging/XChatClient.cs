@@ -17,7 +17,7 @@ namespace XChat.Client.Messaging;
 /// device and per own other device), syncs and decrypts, keeps the history in the profile.
 /// Calls are serialized (sessions must not be used concurrently).
 /// </summary>
-public sealed class XChatClient : IAsyncDisposable
+public sealed partial class XChatClient : IAsyncDisposable
 {
     /// <summary>One-time X25519 prekeys uploaded at registration and per replenishment.</summary>
     public const int OneTimePreKeyBatch = 20;
@@ -316,6 +316,7 @@ public sealed class XChatClient : IAsyncDisposable
                     throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
                 }
 
+                await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
                 var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
                 var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
                 var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
@@ -454,6 +455,11 @@ public sealed class XChatClient : IAsyncDisposable
             return [];
         }
 
+        return await StoredHistoryAsync(conversation, groupName: null).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> StoredHistoryAsync(string conversation, string? groupName)
+    {
         var result = new List<ChatMessage>();
         long after = 0;
         while (true)
@@ -461,7 +467,7 @@ public sealed class XChatClient : IAsyncDisposable
             var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
             foreach (var m in page)
             {
-                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt));
+                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName));
             }
 
             if (page.Count == 0)
@@ -507,6 +513,12 @@ public sealed class XChatClient : IAsyncDisposable
         if ((await _profile.Messages.GetAsync(conversation, seq - 1, 1).ConfigureAwait(false)) is [{ } stored] && stored.Seq == seq)
         {
             // Handled already (pushed earlier, or a sync interrupted before it saved its cursor).
+            return;
+        }
+
+        if (envelope.ConversationId.StartsWith("g_", StringComparison.Ordinal))
+        {
+            await ProcessGroupLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
             return;
         }
 
