@@ -233,6 +233,8 @@ public sealed partial class XChatClient
                 throw new XChatClientException($"You are not in a group '{groupId}'.");
             }
 
+            // Read the group's news first: a member added or removed, its name, members' sender keys.
+            await SyncConversationLockedAsync(conversation, _caughtUpMessages, _caughtUpFailures, cancellationToken).ConfigureAwait(false);
             var group = await _profile.Groups.GetAsync(groupId).ConfigureAwait(false)
                 ?? new StoredGroup(groupId, "", conversation.OwnerUserId, [], 0, []);
             var targets = await GroupTargetsLockedAsync(group, conversation, cancellationToken).ConfigureAwait(false);

@@ -38,6 +38,10 @@ public sealed partial class XChatClient : IAsyncDisposable
     private int _disposed;
     private int _mismatchedDeviceRetries;
 
+    // Messages a group send decrypted while catching up on its group; the next SyncAsync returns them.
+    private readonly List<ChatMessage> _caughtUpMessages = [];
+    private readonly List<MessageFailure> _caughtUpFailures = [];
+
     private XChatClient(DeviceProfile profile, XChatConnection connection, ClientSettings settings)
     {
         _profile = profile;
@@ -374,37 +378,15 @@ public sealed partial class XChatClient : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // What a group send caught up on first (see SyncConversationLockedAsync) comes out here.
+            messages.AddRange(_caughtUpMessages);
+            failures.AddRange(_caughtUpFailures);
+            _caughtUpMessages.Clear();
+            _caughtUpFailures.Clear();
             foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
             {
                 RememberDirect(conversation);
-                var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
-                if (cursor >= conversation.LastSeq)
-                {
-                    continue;
-                }
-
-                var last = cursor;
-                while (true)
-                {
-                    var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    foreach (var envelope in page.Messages)
-                    {
-                        await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
-                        last = Math.Max(last, envelope.Seq);
-                    }
-
-                    _settings.SyncCursors[conversation.ConversationId] = last;
-                    _settings.Save(_profile.Directory);
-                    if (!page.HasMore || page.Messages.Count == 0)
-                    {
-                        break;
-                    }
-                }
-
-                if (last > cursor)
-                {
-                    await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
-                }
+                await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
             await ReplenishPreKeysLockedAsync(cancellationToken).ConfigureAwait(false);
@@ -415,6 +397,39 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         return new SyncResult(messages, failures);
+    }
+
+    /// <summary>Fetches, decrypts and acknowledges one conversation's messages after the sync cursor.</summary>
+    private async Task SyncConversationLockedAsync(ConversationInfo conversation, List<ChatMessage> messages, List<MessageFailure> failures, CancellationToken cancellationToken)
+    {
+        var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
+        if (cursor >= conversation.LastSeq)
+        {
+            return;
+        }
+
+        var last = cursor;
+        while (true)
+        {
+            var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var envelope in page.Messages)
+            {
+                await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
+                last = Math.Max(last, envelope.Seq);
+            }
+
+            _settings.SyncCursors[conversation.ConversationId] = last;
+            _settings.Save(_profile.Directory);
+            if (!page.HasMore || page.Messages.Count == 0)
+            {
+                break;
+            }
+        }
+
+        if (last > cursor)
+        {
+            await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
