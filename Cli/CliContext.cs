@@ -38,7 +38,14 @@ internal sealed class CliContext
         await action(client);
     });
 
-    /// <summary>Runs a command: user mistakes and server refusals become one line on stderr and exit code 1 (2 for bad usage).</summary>
+    /// <summary>A wrong combination of arguments: one line on stderr, exit code 2, nothing opened.</summary>
+    public static Task<int> UsageError(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return Task.FromResult(2);
+    }
+
+    /// <summary>Runs a command: user mistakes and server refusals become one line on stderr and exit code 1 .</summary>
     public static async Task<int> RunAsync(Func<Task> action)
     {
         try
@@ -51,11 +58,6 @@ internal sealed class CliContext
             Console.Error.WriteLine("error: cancelled");
             return 130;
         }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
         catch (Exception e) when (e is XChatClientException or IdentityChangedException or XChatServerException or SessionException or InvalidKeyException
             or WrongPassphraseException or ProfileCorruptException or ConnectionLostException or TimeoutException or IOException)
         {
@@ -64,6 +66,3 @@ internal sealed class CliContext
         }
     }
 }
-
-/// <summary>The command line names a wrong combination of arguments and options.</summary>
-internal sealed class UsageException(string message) : Exception(message);

@@ -22,29 +22,33 @@ internal static class MessageCommands
         var words = new Argument<string[]>("recipient-and-text") { Description = "HANDLE TEXT, or only TEXT with --group.", Arity = new ArgumentArity(1, 2) };
         var group = GroupOption("Send to this group (its id) instead of a user.");
         var send = new Command("send", "Send an end-to-end encrypted message: xchat send HANDLE TEXT, or xchat send --group ID TEXT.") { words, group };
-        send.SetAction((r, ct) => cli.WithClientAsync(r, ct, async client =>
+        send.SetAction((r, ct) =>
         {
             var values = r.GetValue(words)!;
-            if (r.GetValue(group) is { } groupId)
+            var groupId = r.GetValue(group);
+            if (groupId is not null && values.Length != 1)
             {
-                if (values.Length != 1)
+                return CliContext.UsageError("With --group, give only the text.");
+            }
+
+            if (groupId is null && values.Length != 2)
+            {
+                return CliContext.UsageError("Give the recipient's handle and the text (or --group ID and the text).");
+            }
+
+            return cli.WithClientAsync(r, ct, async client =>
+            {
+                if (groupId is not null)
                 {
-                    throw new UsageException("With --group, give only the text.");
+                    var sent = await client.SendGroupTextAsync(groupId, values[0], ct);
+                    AnsiConsole.MarkupLineInterpolated($"Sent to the group [bold]{sent.GroupName ?? groupId}[/] (seq {sent.Seq}).");
+                    return;
                 }
 
-                var sent = await client.SendGroupTextAsync(groupId, values[0], ct);
-                AnsiConsole.MarkupLineInterpolated($"Sent to the group [bold]{sent.GroupName ?? groupId}[/] (seq {sent.Seq}).");
-                return;
-            }
-
-            if (values.Length != 2)
-            {
-                throw new UsageException("Give the recipient's handle and the text (or --group ID and the text).");
-            }
-
-            var direct = await client.SendTextAsync(values[0], values[1], ct);
-            AnsiConsole.MarkupLineInterpolated($"Sent to [bold]{values[0]}[/] (seq {direct.Seq}).");
-        }));
+                var direct = await client.SendTextAsync(values[0], values[1], ct);
+                AnsiConsole.MarkupLineInterpolated($"Sent to [bold]{values[0]}[/] (seq {direct.Seq}).");
+            });
+        });
         return send;
     }
 
@@ -71,17 +75,20 @@ internal static class MessageCommands
         var group = GroupOption("Show the history of this group (its id).");
         var json = CliContext.JsonOption();
         var history = new Command("history", "Show the stored messages with a user, or of a group.") { with, group, json };
-        history.SetAction((r, ct) => cli.WithClientAsync(r, ct, async client =>
+        history.SetAction((r, ct) =>
         {
             var (handle, groupId) = (r.GetValue(with), r.GetValue(group));
             if ((handle is null) == (groupId is null))
             {
-                throw new UsageException("Name either a user's handle or --group ID.");
+                return CliContext.UsageError("Name either a user's handle or --group ID.");
             }
 
-            var messages = groupId is not null ? await client.GroupHistoryAsync(groupId, ct) : await client.HistoryAsync(handle!, ct);
-            Output.Messages(messages, r.GetValue(json));
-        }));
+            return cli.WithClientAsync(r, ct, async client =>
+            {
+                var messages = groupId is not null ? await client.GroupHistoryAsync(groupId, ct) : await client.HistoryAsync(handle!, ct);
+                Output.Messages(messages, r.GetValue(json));
+            });
+        });
         return history;
     }
 
