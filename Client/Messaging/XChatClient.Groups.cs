@@ -451,7 +451,9 @@ public sealed partial class XChatClient
     private async Task ApplyGroupUpdateLockedAsync(string conversation, long seq, string senderUserId, MessageBody body, CancellationToken cancellationToken)
     {
         var group = await _profile.Groups.GetAsync(conversation).ConfigureAwait(false);
-        if (group is not null && (seq <= group.UpdateSeq || group.OwnerUserId != senderUserId))
+        var owner = group?.OwnerUserId
+            ?? (await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.ConversationId == conversation)?.OwnerUserId;
+        if (owner != senderUserId || (group is not null && seq <= group.UpdateSeq))
         {
             return;
         }
@@ -463,7 +465,7 @@ public sealed partial class XChatClient
             members.Add(new GroupMember(member.UserId, handle));
         }
 
-        await _profile.Groups.SaveAsync(new StoredGroup(conversation, body.Name!, group?.OwnerUserId ?? senderUserId, members, seq, group?.SenderKeyHolders ?? [])).ConfigureAwait(false);
+        await _profile.Groups.SaveAsync(new StoredGroup(conversation, body.Name!, owner, members, seq, group?.SenderKeyHolders ?? [])).ConfigureAwait(false);
     }
 
     private async Task<GroupInfo> ToGroupInfoAsync(string groupId, CancellationToken cancellationToken)
