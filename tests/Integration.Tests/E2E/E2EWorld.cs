@@ -31,6 +31,14 @@ public sealed class E2EWorld : IAsyncDisposable
         return new E2EWorld(root, await StandaloneServer.StartAsync(Path.Combine(root, "server")));
     }
 
+    /// <summary>Stops the server and starts it again on the same data folder and port (clients reconnect to the same URL).</summary>
+    public async Task RestartServerAsync()
+    {
+        var port = Server.HttpPort;
+        await Server.StopAsync();
+        Server = await StandaloneServer.StartAsync(Path.Combine(Root, "server"), httpPort: port);
+    }
+
     public string Text(string name) => $"{Marker}-{name}";
 
     public string Profile(string name) => Path.Combine(Root, name);
