@@ -19,6 +19,7 @@ public static class ProtoMapping
         ServerTimestampMs = message.ServerTimestampMs,
         SharedCiphertext = message.SharedCiphertext is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(message.SharedCiphertext),
         DeviceCiphertext = deviceCiphertext is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(deviceCiphertext),
+        Deleted = message.Deleted,
     };
 
     public static Envelope ToEnvelope(MessageEnvelope message) => ToEnvelope(message, message.DeviceCiphertext);

@@ -15,6 +15,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
     private readonly PreKeyDispatcher _preKeys = new(references);
+    private readonly ContentDispatcher _content = new(references);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
     {
@@ -32,6 +33,12 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
         ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),
+        ClientFrame.BodyOneofCase.DeleteMessage => _content.DeleteMessageAsync(device, frame.DeleteMessage),
+        ClientFrame.BodyOneofCase.MarkRead => _content.MarkReadAsync(device, frame.MarkRead),
+        ClientFrame.BodyOneofCase.GetReceipts => _content.GetReceiptsAsync(device, frame.GetReceipts),
+        ClientFrame.BodyOneofCase.BlockUser => _content.SetBlockAsync(device, frame.BlockUser.UserId, blocked: true),
+        ClientFrame.BodyOneofCase.UnblockUser => _content.SetBlockAsync(device, frame.UnblockUser.UserId, blocked: false),
+        ClientFrame.BodyOneofCase.ListChats => _content.ListChatsAsync(device),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 
@@ -202,10 +209,10 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         return new ServerFrame { Conversations = list };
     }
 
-    private static long ToSeq(ulong seq) =>
+    internal static long ToSeq(ulong seq) =>
         seq <= long.MaxValue ? (long)seq : throw new RequestException(ErrorCode.BadRequest, "Sequence number out of range.");
 
-    private static string RequireConversationId(string id) =>
+    internal static string RequireConversationId(string id) =>
         ConversationIds.IsWellFormed(id) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed conversation id.");
 
     internal static string RequireUserId(string id) =>

@@ -60,7 +60,8 @@ public sealed record MessageEnvelope(
     [property: Id(3)] string ClientMessageId,
     [property: Id(4)] long ServerTimestampMs,
     [property: Id(5)] byte[]? SharedCiphertext,
-    [property: Id(6)] byte[]? DeviceCiphertext);
+    [property: Id(6)] byte[]? DeviceCiphertext,
+    [property: Id(7)] bool Deleted = false);
 
 /// <summary>One page of messages plus whether more exist in the paging direction.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.MessagePage")]

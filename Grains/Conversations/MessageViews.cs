@@ -8,7 +8,8 @@ internal static class MessageViews
 {
     public static MessageEnvelope ForDevice(StoredMessage row, DeviceAddress reader) =>
         new(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs, row.SharedCiphertext,
-            row.DeviceCiphertexts.FirstOrDefault(c => c.UserId == reader.UserId && c.DeviceId == reader.DeviceId)?.Ciphertext);
+            row.DeviceCiphertexts.FirstOrDefault(c => c.UserId == reader.UserId && c.DeviceId == reader.DeviceId)?.Ciphertext,
+            row.DeletedMs is not null);
 
     /// <summary>The push for one user: the shared ciphertext and that user's per-device ciphertexts only.</summary>
     public static PushedMessage ForUser(StoredMessage row, string userId) =>

@@ -39,9 +39,19 @@ public interface IMessageStore
 
     /// <summary>All cursors of one device (key "{userId}/{deviceId}").</summary>
     Task<IReadOnlyDictionary<string, long>> LoadCursorsAsync(string deviceKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Turns one message into a tombstone: erases its shared ciphertext (and its per-device ciphertexts
+    /// unless <paramref name="keepDeviceCiphertexts"/>) and records when. False when there is no such
+    /// row or it already is a tombstone; then nothing changes. Not group-committed: deletions are rare.
+    /// </summary>
+    Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are not tombstones.</summary>
+    Task<long> CountUnreadAsync(string conversationId, long afterSeq, string readerUserId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One stored message row. Ciphertexts are opaque.</summary>
+/// <summary>One stored message row. Ciphertexts are opaque. <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone).</summary>
 public sealed record StoredMessage(
     string ConversationId,
     long Seq,
@@ -49,7 +59,8 @@ public sealed record StoredMessage(
     string ClientMessageId,
     long ServerTimestampMs,
     byte[]? SharedCiphertext,
-    IReadOnlyList<DeviceCiphertext> DeviceCiphertexts);
+    IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
+    long? DeletedMs = null);
 
 /// <summary>The idempotency key of a send: the sending device and its client message id.</summary>
 public readonly record struct ClientMessageKey(string SenderDeviceKey, string ClientMessageId);

@@ -3,7 +3,7 @@ using XChat.Grains.Conversations;
 
 namespace XChat.Grains.Storage;
 
-/// <summary>Maps a row selected with <see cref="MessageStoreSql.MessageColumns"/> to a <see cref="StoredMessage"/>.</summary>
+/// <summary>Maps a row selected with <see cref="MessageStoreSql.ReadColumns"/> to a <see cref="StoredMessage"/>.</summary>
 internal static class MessageRows
 {
     public static StoredMessage Read(DbDataReader reader) => new(
@@ -14,7 +14,8 @@ internal static class MessageRows
         ClientMessageId: reader.GetString(4),
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
-        DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
+        DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
+        DeletedMs: reader.FieldCount > 8 && !reader.IsDBNull(8) ? reader.GetInt64(8) : null);
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

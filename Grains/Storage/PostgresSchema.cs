@@ -26,6 +26,12 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
+        """ + ContentColumns;
+
+    // Added after the first release: databases created before get the column on start. A nullable
+    // column without a default is a catalog change only, and the append statement does not name it.
+    private const string ContentColumns = """
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS deleted_ms bigint NULL;
         """;
 
     // One statement for the whole batch: parallel arrays unnested into rows, one round trip.

@@ -52,6 +52,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         // journal_mode=WAL is stored in the file, so every later connection uses it too.
         command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await AddContentColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
     }
