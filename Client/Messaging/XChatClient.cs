@@ -309,7 +309,25 @@ public sealed partial class XChatClient : IAsyncDisposable
         try
         {
             var sentAt = DateTimeOffset.UtcNow;
-            var plaintext = MessageBody.ForText(text, Handle, sentAt).Serialize();
+            var (conversation, seq) = await SendDirectLockedAsync(handle, MessageBody.ForText(text, Handle, sentAt), cancellationToken).ConfigureAwait(false);
+            var stored = new StoredMessage(conversation, seq, UserId, text, sentAt);
+            await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
+            return new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="body"/> for every device of <paramref name="handle"/> and every other device of
+    /// this user and sends it in their direct conversation. Returns the conversation and the seq.
+    /// </summary>
+    private async Task<(string Conversation, long Seq)> SendDirectLockedAsync(string handle, MessageBody body, CancellationToken cancellationToken)
+    {
+        {
+            var plaintext = body.Serialize();
             var clientMessageId = Guid.NewGuid().ToString("N");
             for (var attempt = 1; ; attempt++)
             {
@@ -354,15 +372,13 @@ public sealed partial class XChatClient : IAsyncDisposable
                     Interlocked.Increment(ref _mismatchedDeviceRetries);
                     continue;
                 }
+                catch (XChatServerException e) when (e.Code == ErrorCode.Blocked)
+                {
+                    throw new XChatClientException($"Messages between you and '{handle}' are blocked.", e);
+                }
 
-                var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
-                await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
-                return new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt);
+                return (conversation, (long)result.Seq);
             }
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -375,6 +391,7 @@ public sealed partial class XChatClient : IAsyncDisposable
     {
         var messages = new List<ChatMessage>();
         var failures = new List<MessageFailure>();
+        List<ReceiptUpdate> receipts;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -383,12 +400,14 @@ public sealed partial class XChatClient : IAsyncDisposable
             failures.AddRange(_caughtUpFailures);
             _caughtUpMessages.Clear();
             _caughtUpFailures.Clear();
-            foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
+            var conversations = await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var conversation in conversations)
             {
                 RememberDirect(conversation);
                 await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
+            receipts = await CollectReceiptUpdatesLockedAsync(conversations, cancellationToken).ConfigureAwait(false);
             await ReplenishPreKeysLockedAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -396,7 +415,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             _gate.Release();
         }
 
-        return new SyncResult(messages, failures);
+        return new SyncResult(messages, failures) { Receipts = receipts };
     }
 
     /// <summary>Fetches, decrypts and acknowledges one conversation's messages after the sync cursor.</summary>
@@ -482,7 +501,8 @@ public sealed partial class XChatClient : IAsyncDisposable
             var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
             foreach (var m in page)
             {
-                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName));
+                var message = new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName);
+                result.Add(await WithContentStateAsync(message).ConfigureAwait(false));
             }
 
             if (page.Count == 0)
@@ -534,6 +554,12 @@ public sealed partial class XChatClient : IAsyncDisposable
         if (envelope.ConversationId.StartsWith("g_", StringComparison.Ordinal))
         {
             await ProcessGroupLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (envelope.Deleted)
+        {
+            await ProcessTombstoneLockedAsync(envelope, messages, groupName: null).ConfigureAwait(false);
             return;
         }
 
@@ -606,11 +632,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             _settings.Save(_profile.Directory);
         }
 
-        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
-        if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, body.Text!, sentAt)).ConfigureAwait(false))
-        {
-            messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, from, body.Text!, sentAt));
-        }
+        await DeliverBodyLockedAsync(envelope, from, body, groupName: null, messages, failures).ConfigureAwait(false);
     }
 
     /// <summary>The sender's handle: from the contacts, or the handle the message states once the server confirms it names that user.</summary>

@@ -1,0 +1,336 @@
+using XChat.Client.Storage;
+using XChat.Client.Transport;
+using XChat.Protocol;
+
+namespace XChat.Client.Messaging;
+
+// Content types inside the encrypted body (Protocol/CONTENT.md): replies, edits, deletes for everyone
+// and reactions. Senders and receivers apply them with the same rules (ApplyContentLockedAsync): an
+// edit or delete must come from the user who sent the target, a reaction may come from any member,
+// and nothing applies to a message that is not on this device or was deleted.
+public sealed partial class XChatClient
+{
+    /// <summary>The direct conversation with <paramref name="handle"/> (created on the server when there is none yet).</summary>
+    public async Task<string> DirectConversationIdAsync(string handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(handle);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (peer.UserId == UserId)
+            {
+                throw new XChatClientException("There is no direct conversation with yourself.");
+            }
+
+            return await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends <paramref name="text"/> in <paramref name="conversation"/> as a reply to the message at <paramref name="replyTo"/>.</summary>
+    public Task<ChatMessage> ReplyAsync(string conversation, long replyTo, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return WithGateAsync(async () =>
+        {
+            await RequireTargetAsync(conversation, replyTo).ConfigureAwait(false);
+            var sentAt = DateTimeOffset.UtcNow;
+            var seq = await SendBodyLockedAsync(conversation, MessageBody.ForReply(text, replyTo, Handle, sentAt), cancellationToken).ConfigureAwait(false);
+            await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, UserId, text, sentAt)).ConfigureAwait(false);
+            await _profile.Content.SaveAsync(conversation, seq, new MessageContentState { ReplyTo = replyTo }).ConfigureAwait(false);
+            return new ChatMessage(conversation, seq, UserId, Handle, text, sentAt, await GroupNameAsync(conversation).ConfigureAwait(false)) { ReplyTo = replyTo };
+        }, cancellationToken);
+    }
+
+    /// <summary>Replaces the text of this user's message at <paramref name="target"/> for everyone. Another user's message cannot be edited.</summary>
+    public Task<ChatMessage> EditAsync(string conversation, long target, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return WithGateAsync(async () =>
+        {
+            var original = await RequireTargetAsync(conversation, target).ConfigureAwait(false);
+            if (original.Sender != UserId)
+            {
+                throw new XChatClientException($"Message {target} is not yours: only its sender may edit it.");
+            }
+
+            var sentAt = DateTimeOffset.UtcNow;
+            var body = MessageBody.ForEdit(target, text, Handle, sentAt);
+            var seq = await SendBodyLockedAsync(conversation, body, cancellationToken).ConfigureAwait(false);
+            await ApplyContentLockedAsync(conversation, UserId, body).ConfigureAwait(false);
+            return new ChatMessage(conversation, seq, UserId, Handle, text, sentAt, await GroupNameAsync(conversation).ConfigureAwait(false))
+            {
+                Type = ChatMessageTypes.Edit,
+                Target = target,
+            };
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes this user's message at <paramref name="target"/> for everyone: the server erases its ciphertext
+    /// (and refuses when the message is another user's), then an encrypted notice tells the devices that have it.
+    /// </summary>
+    public Task<ChatMessage> DeleteForEveryoneAsync(string conversation, long target, CancellationToken cancellationToken = default) =>
+        WithGateAsync(async () =>
+        {
+            ArgumentException.ThrowIfNullOrEmpty(conversation);
+            try
+            {
+                await _connection.DeleteMessageAsync(conversation, checked((ulong)target), cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.Forbidden)
+            {
+                throw new XChatClientException($"Message {target} is not yours: only its sender may delete it for everyone.", e);
+            }
+            catch (XChatServerException e) when (e.Code is ErrorCode.NotFound or ErrorCode.BadRequest)
+            {
+                throw new XChatClientException($"There is no message {target} in '{conversation}'.", e);
+            }
+            catch (OverflowException e)
+            {
+                throw new XChatClientException($"There is no message {target} in '{conversation}'.", e);
+            }
+
+            var sentAt = DateTimeOffset.UtcNow;
+            var body = MessageBody.ForDelete(target, Handle, sentAt);
+            var seq = await SendBodyLockedAsync(conversation, body, cancellationToken).ConfigureAwait(false);
+            await ApplyContentLockedAsync(conversation, UserId, body).ConfigureAwait(false);
+            return new ChatMessage(conversation, seq, UserId, Handle, "", sentAt, await GroupNameAsync(conversation).ConfigureAwait(false))
+            {
+                Type = ChatMessageTypes.Delete,
+                Target = target,
+            };
+        }, cancellationToken);
+
+    /// <summary>Sets this user's reaction on the message at <paramref name="target"/> to <paramref name="emoji"/> (one per user: it replaces an earlier one).</summary>
+    public Task<ChatMessage> ReactAsync(string conversation, long target, string emoji, CancellationToken cancellationToken = default) =>
+        WithGateAsync(async () =>
+        {
+            if (!MessageBody.IsSingleEmoji(emoji))
+            {
+                throw new XChatClientException($"'{emoji}' is not a single emoji.");
+            }
+
+            await RequireTargetAsync(conversation, target).ConfigureAwait(false);
+            return await SendReactionLockedAsync(conversation, target, emoji, remove: false, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Takes back this user's reaction on the message at <paramref name="target"/>.</summary>
+    public Task<ChatMessage> RemoveReactionAsync(string conversation, long target, CancellationToken cancellationToken = default) =>
+        WithGateAsync(async () =>
+        {
+            await RequireTargetAsync(conversation, target).ConfigureAwait(false);
+            var state = await _profile.Content.GetAsync(conversation, target).ConfigureAwait(false);
+            if (!state.Reactions.TryGetValue(UserId, out var emoji))
+            {
+                throw new XChatClientException($"You have no reaction on message {target}.");
+            }
+
+            return await SendReactionLockedAsync(conversation, target, emoji, remove: true, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task<ChatMessage> SendReactionLockedAsync(string conversation, long target, string emoji, bool remove, CancellationToken cancellationToken)
+    {
+        var sentAt = DateTimeOffset.UtcNow;
+        var body = MessageBody.ForReaction(target, emoji, remove, Handle, sentAt);
+        var seq = await SendBodyLockedAsync(conversation, body, cancellationToken).ConfigureAwait(false);
+        await ApplyContentLockedAsync(conversation, UserId, body).ConfigureAwait(false);
+        return new ChatMessage(conversation, seq, UserId, Handle, "", sentAt, await GroupNameAsync(conversation).ConfigureAwait(false))
+        {
+            Type = ChatMessageTypes.Reaction,
+            Target = target,
+            Emoji = emoji,
+            Removed = remove,
+        };
+    }
+
+    /// <summary>A received text, edit, delete or reaction: stored or applied, and reported; a content message that breaks the rules becomes a failure.</summary>
+    private async Task DeliverBodyLockedAsync(Envelope envelope, string from, MessageBody body, string? groupName, List<ChatMessage> messages, List<MessageFailure> failures)
+    {
+        var conversation = envelope.ConversationId;
+        var seq = (long)envelope.Seq;
+        var sender = envelope.SenderUserId;
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
+        MessageFailure Fail(MessageFailureKind kind, string detail) => new(conversation, seq, sender, envelope.SenderDeviceId, kind, detail);
+
+        // Blocking (README "Blocking"): the server refuses direct messages; in groups this device drops them.
+        if (_settings.BlockedUsers.Contains(sender))
+        {
+            await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
+            return;
+        }
+
+        var message = new ChatMessage(conversation, seq, sender, from, body.Text ?? "", sentAt, groupName);
+        switch (body.Type)
+        {
+            case MessageBody.TextType:
+                if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, sender, body.Text!, sentAt)).ConfigureAwait(false))
+                {
+                    if (body.ReplyTo is { } replyTo)
+                    {
+                        await _profile.Content.SaveAsync(conversation, seq, new MessageContentState { ReplyTo = replyTo }).ConfigureAwait(false);
+                    }
+
+                    messages.Add(message with { ReplyTo = body.ReplyTo });
+                }
+
+                return;
+            case MessageBody.EditType or MessageBody.DeleteType or MessageBody.ReactionType:
+                var rejected = await ApplyContentLockedAsync(conversation, sender, body).ConfigureAwait(false);
+                await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
+                if (rejected is not null)
+                {
+                    failures.Add(Fail(MessageFailureKind.RejectedContent, rejected));
+                    return;
+                }
+
+                messages.Add(message with
+                {
+                    Type = body.Type == MessageBody.ReactionType ? ChatMessageTypes.Reaction : body.Type == MessageBody.EditType ? ChatMessageTypes.Edit : ChatMessageTypes.Delete,
+                    Target = body.Target,
+                    Emoji = body.Emoji,
+                    Removed = body.Remove == true,
+                });
+                return;
+            default:
+                failures.Add(Fail(MessageFailureKind.UnsupportedBody, $"A '{body.Type}' body does not belong in this conversation."));
+                await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>Applies an edit, delete or reaction by <paramref name="senderUserId"/> to its target; the reason when it is refused (then nothing changes).</summary>
+    private async Task<string?> ApplyContentLockedAsync(string conversation, string senderUserId, MessageBody body)
+    {
+        var target = await _profile.Messages.GetOneAsync(conversation, body.Target!.Value).ConfigureAwait(false);
+        if (target is null)
+        {
+            return $"Message {body.Target} is not on this device.";
+        }
+
+        var state = await _profile.Content.GetAsync(conversation, target.Seq).ConfigureAwait(false);
+        if (state.Deleted)
+        {
+            return $"Message {body.Target} was deleted.";
+        }
+
+        switch (body.Type)
+        {
+            case MessageBody.EditType when target.Sender != senderUserId:
+                return $"Message {body.Target} is not the sender's own: it cannot edit it.";
+            case MessageBody.DeleteType when target.Sender != senderUserId:
+                return $"Message {body.Target} is not the sender's own: it cannot delete it.";
+            case MessageBody.EditType:
+                await _profile.Messages.ReplaceTextAsync(conversation, target.Seq, body.Text!).ConfigureAwait(false);
+                state = state with { Edited = true };
+                break;
+            case MessageBody.DeleteType:
+                await _profile.Messages.ReplaceTextAsync(conversation, target.Seq, "").ConfigureAwait(false);
+                state = state with { Deleted = true, Reactions = new Dictionary<string, string>(StringComparer.Ordinal) };
+                break;
+            default:
+                var reactions = new Dictionary<string, string>(state.Reactions, StringComparer.Ordinal);
+                if (body.Remove == true)
+                {
+                    reactions.Remove(senderUserId);
+                }
+                else
+                {
+                    reactions[senderUserId] = body.Emoji!;
+                }
+
+                state = state with { Reactions = reactions };
+                break;
+        }
+
+        await _profile.Content.SaveAsync(conversation, target.Seq, state).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>A tombstone: the sender deleted the message before this device fetched it. A placeholder keeps its place in the history.</summary>
+    private async Task ProcessTombstoneLockedAsync(Envelope envelope, List<ChatMessage> messages, string? groupName)
+    {
+        var conversation = envelope.ConversationId;
+        var seq = (long)envelope.Seq;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(envelope.ServerTimestampMs);
+        if (!await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, "", at)).ConfigureAwait(false))
+        {
+            await _profile.Messages.ReplaceTextAsync(conversation, seq, "").ConfigureAwait(false);
+        }
+
+        var state = await _profile.Content.GetAsync(conversation, seq).ConfigureAwait(false);
+        await _profile.Content.SaveAsync(conversation, seq, state with { Deleted = true, Reactions = new Dictionary<string, string>(StringComparer.Ordinal) }).ConfigureAwait(false);
+        messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, await DisplayNameAsync(envelope.SenderUserId).ConfigureAwait(false), "", at, groupName)
+        {
+            Type = ChatMessageTypes.Deleted,
+            Target = seq,
+            Deleted = true,
+        });
+    }
+
+    /// <summary>A stored message with what happened to it: reply target, edited, deleted, reactions by handle.</summary>
+    private async Task<ChatMessage> WithContentStateAsync(ChatMessage message)
+    {
+        var state = await _profile.Content.GetAsync(message.Conversation, message.Seq).ConfigureAwait(false);
+        var reactions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (userId, emoji) in state.Reactions)
+        {
+            reactions[await DisplayNameAsync(userId).ConfigureAwait(false)] = emoji;
+        }
+
+        return message with { ReplyTo = state.ReplyTo, Edited = state.Edited, Deleted = state.Deleted, Reactions = reactions };
+    }
+
+    /// <summary>The stored message a reply, edit or reaction is about; it must be on this device and not deleted.</summary>
+    private async Task<StoredMessage> RequireTargetAsync(string conversation, long seq)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversation);
+        var target = seq > 0 ? await _profile.Messages.GetOneAsync(conversation, seq).ConfigureAwait(false) : null;
+        if (target is null)
+        {
+            throw new XChatClientException($"There is no message {seq} in '{conversation}' on this device (run sync first).");
+        }
+
+        if ((await _profile.Content.GetAsync(conversation, seq).ConfigureAwait(false)).Deleted)
+        {
+            throw new XChatClientException($"Message {seq} was deleted.");
+        }
+
+        return target;
+    }
+
+    /// <summary>Sends a body in a group (under the sender key) or a direct conversation (to the peer's devices). Returns the seq.</summary>
+    private async Task<long> SendBodyLockedAsync(string conversation, MessageBody body, CancellationToken cancellationToken)
+    {
+        if (conversation.StartsWith("g_", StringComparison.Ordinal))
+        {
+            return await SendGroupLockedAsync(conversation, body, cancellationToken).ConfigureAwait(false);
+        }
+
+        var peer = _settings.DirectConversations.FirstOrDefault(e => e.Value == conversation).Key
+            ?? throw new XChatClientException($"This device knows no conversation '{conversation}'.");
+        var handle = await _profile.Contacts.GetHandleAsync(peer).ConfigureAwait(false)
+            ?? throw new XChatClientException($"This device does not know the handle of {peer} (run sync first).");
+        return (await SendDirectLockedAsync(handle, body, cancellationToken).ConfigureAwait(false)).Seq;
+    }
+
+    private async Task<string?> GroupNameAsync(string conversation) =>
+        conversation.StartsWith("g_", StringComparison.Ordinal) ? (await _profile.Groups.GetAsync(conversation).ConfigureAwait(false))?.Name : null;
+
+    private async Task<T> WithGateAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
