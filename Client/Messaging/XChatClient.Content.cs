@@ -148,6 +148,10 @@ public sealed partial class XChatClient
         };
     }
 
+    /// <summary>Sends <paramref name="body"/> as it is, without the sender-side checks: for tests of the receiving side's rules.</summary>
+    internal Task<long> SendBodyUncheckedAsync(string conversation, MessageBody body, CancellationToken cancellationToken = default) =>
+        WithGateAsync(() => SendBodyLockedAsync(conversation, body, cancellationToken), cancellationToken);
+
     /// <summary>A received text, edit, delete or reaction: stored or applied, and reported; a content message that breaks the rules becomes a failure.</summary>
     private async Task DeliverBodyLockedAsync(Envelope envelope, string from, MessageBody body, string? groupName, List<ChatMessage> messages, List<MessageFailure> failures)
     {
@@ -215,7 +219,8 @@ public sealed partial class XChatClient
         var state = await _profile.Content.GetAsync(conversation, target.Seq).ConfigureAwait(false);
         if (state.Deleted)
         {
-            return $"Message {body.Target} was deleted.";
+            // A device that synced late saw the tombstone before the sender's notice: nothing left to do.
+            return body.Type == MessageBody.DeleteType && target.Sender == senderUserId ? null : $"Message {body.Target} was deleted.";
         }
 
         switch (body.Type)

@@ -66,6 +66,7 @@ internal static class ProfileSchema
 
     /// <summary>Version 3: what edits, deletions, replies and reactions did to a message, keyed "{conversation}/{seq}".</summary>
     private const string ContentTables = """
-        CREATE TABLE message_content (id TEXT PRIMARY KEY, state BLOB NOT NULL);   -- secret: reply target, edited, deleted, reactions
+
+        CREATE TABLE IF NOT EXISTS message_content (id TEXT PRIMARY KEY, state BLOB NOT NULL);   -- secret: reply target, edited, deleted, reactions
         """;
 }
