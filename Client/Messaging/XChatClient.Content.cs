@@ -161,8 +161,8 @@ public sealed partial class XChatClient
         var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
         MessageFailure Fail(MessageFailureKind kind, string detail) => new(conversation, seq, sender, envelope.SenderDeviceId, kind, detail);
 
-        // Blocking (README "Blocking"): the server refuses direct messages; in groups this device drops them.
-        if (_settings.BlockedUsers.Contains(sender))
+        // Blocking (CONTENT.md §5): the server refuses direct messages; in groups this device drops them.
+        if (conversation.StartsWith("g_", StringComparison.Ordinal) && _settings.BlockedUsers.Contains(sender))
         {
             await _profile.Messages.AdvanceCursorAsync(conversation, seq).ConfigureAwait(false);
             return;
