@@ -108,6 +108,20 @@ public sealed class ContentGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task MarkReadAsync_IsDurable_InTheCursorTableUnderTheReadKey()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var id = conversation.GetPrimaryKeyString();
+        await conversation.AppendAsync(TestSends.ForDevices(a, TestSends.Device(b)));
+        var device = TestSends.Device(b).Key;
+
+        await Grains.GetGrain<IDeviceGrain>(device).MarkReadAsync(id, 1);
+
+        Assert.Equal(1, (await fixture.Store.LoadCursorsAsync(device + DeviceGrain.ReadCursorSuffix))[id]);
+        Assert.False((await fixture.Store.LoadCursorsAsync(device)).ContainsKey(id), "reading does not move the delivery cursor row");
+    }
+
+    [Fact]
     public async Task GetReceiptsAsync_ReportsEveryMemberDeviceWithDeliveredAtLeastRead()
     {
         var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
