@@ -105,6 +105,38 @@ public sealed class ContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteForEveryone_InAGroup_ALateMemberStillReadsTheSendersNextMessages()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        var group = await alice.CreateGroupAsync("weekend", ["bob", "carol"]);
+        await bob.SyncAsync();
+
+        // bob's first group message carries his sender key to every member device; then he deletes it.
+        var first = await bob.SendGroupTextAsync(group.Id, _world.Text("g-doomed"));
+        var second = await bob.SendGroupTextAsync(group.Id, _world.Text("g-kept"));
+        await bob.ReactAsync(group.Id, second.Seq, "🎉");
+        await bob.DeleteForEveryoneAsync(group.Id, first.Seq);
+        Assert.False(RowHasContent(group.Id, first.Seq), "the group message's content is gone from the SQLite row");
+
+        // carol fetches everything only now: the tombstone, then bob's next message, which needs the key that came with the first.
+        var late = await carol.SyncAsync();
+        Assert.Empty(late.Failures);
+        Assert.Contains(late.Messages, m => m.Type == ChatMessageTypes.Deleted && m.Seq == first.Seq);
+        Assert.Contains(late.Messages, m => m.Text == _world.Text("g-kept"));
+        Assert.DoesNotContain(late.Messages, m => m.Text == _world.Text("g-doomed"));
+        var history = await carol.GroupHistoryAsync(group.Id);
+        Assert.True(history.Single(m => m.Seq == first.Seq).Deleted, "the late member keeps a tombstone");
+        Assert.Equal("🎉", history.Single(m => m.Seq == second.Seq).Reactions["bob"]);
+
+        // alice only tries to delete bob's message: refused, nothing erased.
+        await Assert.ThrowsAsync<XChatClientException>(() => alice.DeleteForEveryoneAsync(group.Id, second.Seq));
+        Assert.True(RowHasContent(group.Id, second.Seq));
+        _world.AssertServerStorageHasNoMarker();
+    }
+
+    [Fact]
     public async Task Receipts_DeliveredThenRead_AreVisibleToTheSender()
     {
         await using var alice = await _world.RegisterAsync("alice");
@@ -185,6 +217,18 @@ public sealed class ContentTests : IAsyncLifetime
         await bob.SendTextAsync("alice", _world.Text("b3"));
         var again = await alice.ChatsAsync();
         Assert.Equal(("bob", 1L), (again[0].Title, again[0].Unread));
+    }
+
+    /// <summary>Reads the server's SQLite file: true when the row's shared ciphertext (a group message's content) is still there.</summary>
+    private bool RowHasContent(string conversation, long seq)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _world.Server.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shared_ciphertext IS NOT NULL FROM xchat_messages WHERE conversation_id = $c AND seq = $s";
+        command.Parameters.AddWithValue("$c", conversation);
+        command.Parameters.AddWithValue("$s", seq);
+        return Convert.ToBoolean(command.ExecuteScalar() ?? throw new InvalidOperationException("no such row"), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Reads the server's SQLite file: true when the row still holds a ciphertext.</summary>
