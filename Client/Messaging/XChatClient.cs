@@ -306,7 +306,7 @@ public sealed class XChatClient : IAsyncDisposable
         {
             var sentAt = DateTimeOffset.UtcNow;
             var plaintext = MessageBody.ForText(text, Handle, sentAt).Serialize();
-            var clientMessageId = Guid.NewGuid().ToString("N");
+            var clientMessageId = Guid.CreateVersion7().ToString("N");
             for (var attempt = 1; ; attempt++)
             {
                 // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
