@@ -20,6 +20,9 @@ public sealed class SenderKeyRecord
 
     public bool IsEmpty => _states.Count == 0;
 
+    /// <summary>The chains, newest first.</summary>
+    internal IReadOnlyList<SenderKeyState> States => _states;
+
     internal SenderKeyState? Current => _states.Count == 0 ? null : _states[0];
 
     internal SenderKeyState? FindState(uint chainId) => _states.Find(state => state.ChainId == chainId);
@@ -34,6 +37,14 @@ public sealed class SenderKeyRecord
             _states.RemoveRange(SenderKeyLimits.MaxStates, _states.Count - SenderKeyLimits.MaxStates);
         }
     }
+
+    /// <summary>The versioned binary form, for a persistent store (<see cref="SenderKeyRecordCodec"/>).</summary>
+    public byte[] Serialize() => SenderKeyRecordCodec.Write(this);
+
+    /// <summary>Reads <see cref="Serialize"/>'s output; throws <see cref="Errors.InvalidMessageException"/> when it is malformed.</summary>
+    public static SenderKeyRecord Deserialize(ReadOnlySpan<byte> serialized) => SenderKeyRecordCodec.Read(serialized);
+
+    internal static SenderKeyRecord FromStates(List<SenderKeyState> states) => new(states);
 
     /// <summary>A deep copy: ciphers work on a copy and store it only when the message authenticates.</summary>
     public SenderKeyRecord Clone() => new(_states.ConvertAll(state => state.Clone()));

@@ -44,6 +44,13 @@ internal sealed class SenderKeyState
 
     public int SkippedCount => _skipped.Count;
 
+    /// <summary>The skipped message key seeds, oldest first (for the record codec).</summary>
+    public IReadOnlyList<(uint Iteration, byte[] Seed)> Skipped => _skipped;
+
+    /// <summary>A state read back from storage, exactly as it was written.</summary>
+    public static SenderKeyState Restore(uint chainId, uint firstIteration, uint iteration, byte[] chainKey, byte[] signingPublicKey, byte[]? signingPrivateKey, List<(uint, byte[])> skipped) =>
+        new(chainId, firstIteration, iteration, chainKey, signingPublicKey, signingPrivateKey, skipped);
+
     public SenderKeyState Clone() => new(ChainId, FirstIteration, Iteration, ChainKey, SigningPublicKey, SigningPrivateKey, [.. _skipped]);
 
     /// <summary>The message key seed of the next iteration, for sending; the chain moves one step.</summary>

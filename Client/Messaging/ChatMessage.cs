@@ -1,7 +1,14 @@
 namespace XChat.Client.Messaging;
 
-/// <summary>A message as the SDK shows it: <paramref name="From"/> is the sender's handle (or user id when unknown).</summary>
-public sealed record ChatMessage(string Conversation, long Seq, string FromUserId, string From, string Text, DateTimeOffset SentAt);
+/// <summary>
+/// A message as the SDK shows it: <paramref name="From"/> is the sender's handle (or user id when unknown);
+/// <paramref name="GroupName"/> is the group's name when <paramref name="Conversation"/> is a group.
+/// </summary>
+public sealed record ChatMessage(string Conversation, long Seq, string FromUserId, string From, string Text, DateTimeOffset SentAt, string? GroupName = null)
+{
+    /// <summary>True for a message in a group conversation (ids <c>g_…</c>).</summary>
+    public bool IsGroup => Conversation.StartsWith("g_", StringComparison.Ordinal);
+}
 
 /// <summary>Why a message could not be read. The sync skipped it and moved on.</summary>
 public enum MessageFailureKind
@@ -20,6 +27,8 @@ public enum MessageFailureKind
     InvalidKey,
     /// <summary>It decrypted, but the body is not a message this version understands.</summary>
     UnsupportedBody,
+    /// <summary>A group message whose sender key this device does not hold: sent before it joined, or after it was removed.</summary>
+    NoSenderKey,
 }
 
 /// <summary>A message the sync skipped: where it was, who sent it and why it failed.</summary>

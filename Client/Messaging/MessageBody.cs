@@ -4,27 +4,43 @@ using System.Text.Json.Serialization;
 namespace XChat.Client.Messaging;
 
 /// <summary>
-/// The plaintext inside each per-device ciphertext: a small versioned JSON object,
-/// <c>{"v":1,"type":"text","text":"…","sentAt":unix-ms,"from":"handle"}</c>. <c>from</c> is the sender's
-/// handle as the sender states it; the receiver checks it against the server's lookup before trusting it.
-/// Unknown fields are ignored, an unknown version or type is rejected.
+/// The plaintext inside every ciphertext: a small versioned JSON object. Three types:
+/// <list type="bullet">
+/// <item><c>{"v":1,"type":"text","text":"…","sentAt":unix-ms,"from":"handle"}</c>: a message (direct, or in a group under the sender key);</item>
+/// <item><c>{"v":1,"type":"sender_key","distribution":base64,"group":"g_…",…}</c>: a sender key distribution message, only ever inside a pairwise session;</item>
+/// <item><c>{"v":1,"type":"group","name":"…","members":[{"userId":"…","handle":"…"}],…}</c>: a group's name and members, under the sender key.</item>
+/// </list>
+/// <c>from</c> is the sender's handle as the sender states it; the receiver checks it against the server's
+/// lookup before trusting it. Unknown fields are ignored, an unknown version or type is rejected.
 /// </summary>
 internal sealed record MessageBody(
     [property: JsonPropertyName("v")] int Version,
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("text")] string? Text,
     [property: JsonPropertyName("sentAt")] long SentAtMs,
-    [property: JsonPropertyName("from")] string? From)
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("distribution")] byte[]? Distribution = null,
+    [property: JsonPropertyName("group")] string? Group = null,
+    [property: JsonPropertyName("name")] string? Name = null,
+    [property: JsonPropertyName("members")] IReadOnlyList<GroupMemberBody>? Members = null)
 {
     public const int CurrentVersion = 1;
     public const string TextType = "text";
+    public const string SenderKeyType = "sender_key";
+    public const string GroupType = "group";
 
     public static MessageBody ForText(string text, string from, DateTimeOffset sentAt) =>
         new(CurrentVersion, TextType, text, sentAt.ToUnixTimeMilliseconds(), from);
 
+    public static MessageBody ForSenderKey(byte[] distribution, string group, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, SenderKeyType, null, sentAt.ToUnixTimeMilliseconds(), from, Distribution: distribution, Group: group);
+
+    public static MessageBody ForGroup(string name, IReadOnlyList<GroupMemberBody> members, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, GroupType, null, sentAt.ToUnixTimeMilliseconds(), from, Name: name, Members: members);
+
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this);
 
-    /// <summary>Parses a decrypted body; throws <see cref="FormatException"/> when it is not a version-1 text message.</summary>
+    /// <summary>Parses a decrypted body; throws <see cref="FormatException"/> when it is not a well-formed version-1 body of a known type.</summary>
     public static MessageBody Parse(ReadOnlySpan<byte> plaintext)
     {
         MessageBody? body;
@@ -42,11 +58,18 @@ internal sealed record MessageBody(
             throw new FormatException($"Unsupported message body version {body?.Version}.");
         }
 
-        if (body.Type != TextType || body.Text is null)
+        var complete = body.Type switch
         {
-            throw new FormatException($"Unsupported message type '{body.Type}'.");
-        }
-
-        return body;
+            TextType => body.Text is not null,
+            SenderKeyType => body.Distribution is not null && body.Group is not null,
+            GroupType => body.Name is not null && body.Members is not null && body.Members.All(m => m.UserId is { Length: > 0 } && m.Handle is { Length: > 0 }),
+            _ => false,
+        };
+        return complete ? body : throw new FormatException($"Unsupported or incomplete message of type '{body.Type}'.");
     }
 }
+
+/// <summary>A group member as a group update names it.</summary>
+internal sealed record GroupMemberBody(
+    [property: JsonPropertyName("userId")] string UserId,
+    [property: JsonPropertyName("handle")] string Handle);

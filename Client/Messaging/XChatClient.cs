@@ -17,7 +17,7 @@ namespace XChat.Client.Messaging;
 /// device and per own other device), syncs and decrypts, keeps the history in the profile.
 /// Calls are serialized (sessions must not be used concurrently).
 /// </summary>
-public sealed class XChatClient : IAsyncDisposable
+public sealed partial class XChatClient : IAsyncDisposable
 {
     /// <summary>One-time X25519 prekeys uploaded at registration and per replenishment.</summary>
     public const int OneTimePreKeyBatch = 20;
@@ -37,6 +37,10 @@ public sealed class XChatClient : IAsyncDisposable
     private readonly Dictionary<string, LookupUserResult> _deviceLists = new(StringComparer.Ordinal);
     private int _disposed;
     private int _mismatchedDeviceRetries;
+
+    // Messages a group send decrypted while catching up on its group; the next SyncAsync returns them.
+    private readonly List<ChatMessage> _caughtUpMessages = [];
+    private readonly List<MessageFailure> _caughtUpFailures = [];
 
     private XChatClient(DeviceProfile profile, XChatConnection connection, ClientSettings settings)
     {
@@ -316,6 +320,7 @@ public sealed class XChatClient : IAsyncDisposable
                     throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
                 }
 
+                await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
                 var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
                 var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
                 var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
@@ -373,37 +378,15 @@ public sealed class XChatClient : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // What a group send caught up on first (see SyncConversationLockedAsync) comes out here.
+            messages.AddRange(_caughtUpMessages);
+            failures.AddRange(_caughtUpFailures);
+            _caughtUpMessages.Clear();
+            _caughtUpFailures.Clear();
             foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
             {
                 RememberDirect(conversation);
-                var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
-                if (cursor >= conversation.LastSeq)
-                {
-                    continue;
-                }
-
-                var last = cursor;
-                while (true)
-                {
-                    var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    foreach (var envelope in page.Messages)
-                    {
-                        await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
-                        last = Math.Max(last, envelope.Seq);
-                    }
-
-                    _settings.SyncCursors[conversation.ConversationId] = last;
-                    _settings.Save(_profile.Directory);
-                    if (!page.HasMore || page.Messages.Count == 0)
-                    {
-                        break;
-                    }
-                }
-
-                if (last > cursor)
-                {
-                    await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
-                }
+                await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
             await ReplenishPreKeysLockedAsync(cancellationToken).ConfigureAwait(false);
@@ -414,6 +397,39 @@ public sealed class XChatClient : IAsyncDisposable
         }
 
         return new SyncResult(messages, failures);
+    }
+
+    /// <summary>Fetches, decrypts and acknowledges one conversation's messages after the sync cursor.</summary>
+    private async Task SyncConversationLockedAsync(ConversationInfo conversation, List<ChatMessage> messages, List<MessageFailure> failures, CancellationToken cancellationToken)
+    {
+        var cursor = _settings.SyncCursors.GetValueOrDefault(conversation.ConversationId);
+        if (cursor >= conversation.LastSeq)
+        {
+            return;
+        }
+
+        var last = cursor;
+        while (true)
+        {
+            var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var envelope in page.Messages)
+            {
+                await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
+                last = Math.Max(last, envelope.Seq);
+            }
+
+            _settings.SyncCursors[conversation.ConversationId] = last;
+            _settings.Save(_profile.Directory);
+            if (!page.HasMore || page.Messages.Count == 0)
+            {
+                break;
+            }
+        }
+
+        if (last > cursor)
+        {
+            await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -454,6 +470,11 @@ public sealed class XChatClient : IAsyncDisposable
             return [];
         }
 
+        return await StoredHistoryAsync(conversation, groupName: null).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> StoredHistoryAsync(string conversation, string? groupName)
+    {
         var result = new List<ChatMessage>();
         long after = 0;
         while (true)
@@ -461,7 +482,7 @@ public sealed class XChatClient : IAsyncDisposable
             var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
             foreach (var m in page)
             {
-                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt));
+                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName));
             }
 
             if (page.Count == 0)
@@ -507,6 +528,12 @@ public sealed class XChatClient : IAsyncDisposable
         if ((await _profile.Messages.GetAsync(conversation, seq - 1, 1).ConfigureAwait(false)) is [{ } stored] && stored.Seq == seq)
         {
             // Handled already (pushed earlier, or a sync interrupted before it saved its cursor).
+            return;
+        }
+
+        if (envelope.ConversationId.StartsWith("g_", StringComparison.Ordinal))
+        {
+            await ProcessGroupLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
             return;
         }
 

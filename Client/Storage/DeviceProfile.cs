@@ -26,6 +26,8 @@ public sealed class DeviceProfile : IDisposable
             Identities);
         Contacts = new ContactBook(database);
         Messages = new MessageHistory(database);
+        SenderKeys = new SqliteSenderKeyStore(database);
+        Groups = new GroupStore(database);
     }
 
     /// <summary>The name of the database file in the profile directory.</summary>
@@ -45,6 +47,12 @@ public sealed class DeviceProfile : IDisposable
     public ContactBook Contacts { get; }
 
     public MessageHistory Messages { get; }
+
+    /// <summary>The sender keys of groups (ours and the members' devices'), for <see cref="Groups.GroupCipher"/>.</summary>
+    public SqliteSenderKeyStore SenderKeys { get; }
+
+    /// <summary>Each group's name, members and who holds our current sender key.</summary>
+    public GroupStore Groups { get; }
 
     /// <summary>
     /// Creates a profile for <paramref name="identity"/> in <paramref name="directory"/> (made 0700 if new).
@@ -99,11 +107,7 @@ public sealed class DeviceProfile : IDisposable
         var database = ProfileDatabase.Open(path, create: false);
         try
         {
-            var version = database.Query("PRAGMA user_version", r => r.GetInt32(0)).Single();
-            if (version != ProfileSchema.Version)
-            {
-                throw new ProfileCorruptException($"The profile has layout version {version}; this build reads version {ProfileSchema.Version}.");
-            }
+            Migrate(database);
 
             database.Unlock(ProfileKeyring.Unlock(database, directory, passphrase));
             var identity = database.LoadSecret("identity", "id", 1L, "key_pair") ?? throw new ProfileCorruptException("The profile has no identity.");
@@ -124,6 +128,31 @@ public sealed class DeviceProfile : IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>Brings an older layout up to <see cref="ProfileSchema.Version"/>, all steps in one transaction; refuses a newer one.</summary>
+    private static void Migrate(ProfileDatabase database)
+    {
+        var version = database.Query("PRAGMA user_version", r => r.GetInt32(0)).Single();
+        if (version < 1 || version > ProfileSchema.Version)
+        {
+            throw new ProfileCorruptException($"The profile has layout version {version}; this build reads versions 1 to {ProfileSchema.Version}.");
+        }
+
+        if (version == ProfileSchema.Version)
+        {
+            return;
+        }
+
+        database.InTransaction(() =>
+        {
+            for (var from = version; from < ProfileSchema.Version; from++)
+            {
+                database.Execute(ProfileSchema.Migrations[from - 1]);
+            }
+
+            database.Execute($"PRAGMA user_version = {ProfileSchema.Version}");
+        });
+    }
 
     private static void CreatePrivateDirectory(string directory)
     {

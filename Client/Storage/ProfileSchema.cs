@@ -7,8 +7,11 @@ namespace XChat.Client.Storage;
 /// </summary>
 internal static class ProfileSchema
 {
-    /// <summary>PRAGMA user_version of the layout below; a profile with another version is refused.</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// PRAGMA user_version of the layout below. An older profile is brought up to it by <see cref="Migrations"/>
+    /// (in one transaction, when it is opened); a newer one is refused.
+    /// </summary>
+    public const int Version = 2;
 
     /// <summary>
     /// WAL: a commit is one append to the log, and a crash leaves either the whole transaction or none of it.
@@ -50,5 +53,14 @@ internal static class ProfileSchema
             sent_at INTEGER NOT NULL,        -- Unix milliseconds
             PRIMARY KEY (conversation, seq));
         CREATE TABLE cursors (conversation TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+        """ + GroupTables;
+
+    /// <summary>Version 2: groups. Sender keys by name (distribution id / sender address) and each group's name, members and distribution state.</summary>
+    private const string GroupTables = """
+        CREATE TABLE sender_keys (name TEXT PRIMARY KEY, record BLOB NOT NULL);   -- secret
+        CREATE TABLE groups (conversation TEXT PRIMARY KEY, state BLOB NOT NULL); -- secret: name, members, who holds our sender key
         """;
+
+    /// <summary>The statements that take a profile from version <c>index + 1</c> to <c>index + 2</c>.</summary>
+    public static readonly IReadOnlyList<string> Migrations = [GroupTables];
 }

@@ -68,6 +68,20 @@ public sealed class SqliteIdentityKeyStore : IIdentityKeyStore
         return Task.FromResult(changed == 1);
     }
 
+    /// <summary>Every device of user <paramref name="name"/> whose key is known, with its trust.</summary>
+    public Task<IReadOnlyList<(ProtocolAddress Address, PeerTrust Trust)>> ListAsync(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        IReadOnlyList<(ProtocolAddress, PeerTrust)> devices = _database.Query(
+            $"SELECT address, trust FROM {Table} WHERE substr(address, 1, length($p)) = $p",
+            r => (r.GetString(0), (PeerTrust)r.GetInt32(1)),
+            ("$p", name + "."))
+            .Where(row => uint.TryParse(row.Item1.AsSpan(name.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(row => (new ProtocolAddress(name, uint.Parse(row.Item1.AsSpan(name.Length + 1), System.Globalization.CultureInfo.InvariantCulture)), row.Item2))
+            .ToList();
+        return Task.FromResult(devices);
+    }
+
     private IdentityKey? Load(ProtocolAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);

@@ -23,4 +23,12 @@ public sealed class SqliteSessionStore : ISessionStore
         _database.StoreSecret("sessions", "address", address.ToString(), "record", record.Serialize());
         return Task.CompletedTask;
     }
+
+    /// <summary>Forgets the session with <paramref name="address"/>; the next message to it starts a new one from a fresh bundle.</summary>
+    public Task DeleteSessionAsync(ProtocolAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        _database.Delete("sessions", "address", address.ToString());
+        return Task.CompletedTask;
+    }
 }

@@ -5,8 +5,8 @@ namespace XChat.Integration.Tests.Cluster;
 
 /// <summary>
 /// One real server process (a silo or a gateway) started by a test: `dotnet &lt;dll&gt;` with its own
-/// environment. Its output is kept (the last lines) for failure messages. Only this process is
-/// ever killed, by its PID.
+/// environment. Its output is kept: the last lines for failure messages, and every line (stdout and
+/// stderr) for tests that check what the process logs. Only this process is ever killed, by its PID.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -15,6 +15,7 @@ internal sealed class ChildProcess : IDisposable
     private const int KeptLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly List<string> _allOutput = [];
 
     private ChildProcess(string name, Process process)
     {
@@ -74,6 +75,18 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every line the process wrote to stdout and stderr so far, from its start. Complete once the
+    /// process exited (<see cref="TerminateAsync"/> waits for the end of both streams).
+    /// </summary>
+    public IReadOnlyList<string> AllOutput()
+    {
+        lock (_output)
+        {
+            return _allOutput.ToArray();
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster (a crash, as far as the others can tell).</summary>
     public void Kill()
     {
@@ -128,6 +141,7 @@ internal sealed class ChildProcess : IDisposable
 
         lock (_output)
         {
+            _allOutput.Add(line);
             _output.Enqueue(line);
             while (_output.Count > KeptLines)
             {

@@ -13,10 +13,13 @@ internal sealed class XChatCluster : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly List<ChildProcess> _processes = [];
 
-    private XChatCluster(string postgres, string clusterId)
+    private readonly IReadOnlyDictionary<string, string> _extraEnvironment;
+
+    private XChatCluster(string postgres, string clusterId, IReadOnlyDictionary<string, string>? extraEnvironment)
     {
         Postgres = postgres;
         ClusterId = clusterId;
+        _extraEnvironment = extraEnvironment ?? new Dictionary<string, string>();
     }
 
     public string Postgres { get; }
@@ -57,9 +60,10 @@ internal sealed class XChatCluster : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="siloCount"/> silos and <paramref name="gatewayCount"/> gateways on the database and waits until every gateway answers Hello.</summary>
-    public static async Task<XChatCluster> StartAsync(string postgres, int siloCount = 2, int gatewayCount = 1)
+    /// <param name="environment">Environment variables for every process, over the defaults (e.g. "Logging__LogLevel__Default").</param>
+    public static async Task<XChatCluster> StartAsync(string postgres, int siloCount = 2, int gatewayCount = 1, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var cluster = new XChatCluster(postgres, $"test-{Guid.NewGuid():N}");
+        var cluster = new XChatCluster(postgres, $"test-{Guid.NewGuid():N}", environment);
         try
         {
             await Task.WhenAll(Enumerable.Range(1, siloCount).Select(cluster.StartSiloAsync));
@@ -131,14 +135,23 @@ internal sealed class XChatCluster : IAsyncDisposable
         });
     }
 
-    private Dictionary<string, string> CommonEnvironment() => new()
+    private Dictionary<string, string> CommonEnvironment()
     {
-        ["XChat__Cluster__Redis"] = TestEnvironment.Redis,
-        ["XChat__Cluster__ServiceId"] = ServiceId,
-        ["XChat__Cluster__ClusterId"] = ClusterId,
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["DOTNET_gcServer"] = "0",
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["XChat__Cluster__Redis"] = TestEnvironment.Redis,
+            ["XChat__Cluster__ServiceId"] = ServiceId,
+            ["XChat__Cluster__ClusterId"] = ClusterId,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var (key, value) in _extraEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
 
     private ChildProcess Launch(string name, string dll, int httpPort, Dictionary<string, string> environment)
     {

@@ -1,32 +1,18 @@
 using System.Text;
 using Google.Protobuf;
 using XChat.Client.Messaging;
-using XChat.Client.Transport;
 using XChat.Protocol;
-using XChat.TestSupport;
 
 namespace XChat.Integration.Tests.E2E;
 
 /// <summary>Two users with XChatClient profiles talk through a real standalone server: everything decrypts, the server sees no plaintext.</summary>
 public sealed class EndToEndTests : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("xchat-e2e-").FullName;
-    private readonly string _marker = $"m{Guid.NewGuid():N}";
-    private StandaloneServer _server = null!;
+    private E2EWorld _world = null!;
 
-    public async Task InitializeAsync() => _server = await StandaloneServer.StartAsync(Path.Combine(_root, "server"));
+    public async Task InitializeAsync() => _world = await E2EWorld.StartAsync("xchat-e2e-");
 
-    public async Task DisposeAsync()
-    {
-        await _server.StopAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task TwoUsers_ExchangeMessagesBothWays_EveryMessageDecrypts_AndServerStorageHasNoPlaintext()
@@ -76,8 +62,8 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal((await alice.SafetyNumberAsync("bob")).Digits, (await bob.SafetyNumberAsync("alice")).Digits);
 
         // The server's SQLite database and its WAL never saw a plaintext marker (nor the client profiles).
-        AssertNoMarker(_server.DatabasePath, _server.DatabasePath + "-wal");
-        AssertNoMarker(ProfileFiles("alice").Concat(ProfileFiles("bob")).ToArray());
+        _world.AssertServerStorageHasNoMarker();
+        _world.AssertNoMarker(ProfileFiles("alice").Concat(ProfileFiles("bob")).ToArray());
     }
 
     [Fact]
@@ -171,9 +157,7 @@ public sealed class EndToEndTests : IAsyncLifetime
             Assert.Single((await alice.SyncAsync()).Messages);
         }
 
-        var port = _server.HttpPort;
-        await _server.StopAsync();
-        _server = await StandaloneServer.StartAsync(Path.Combine(_root, "server"), httpPort: port);
+        await _world.RestartServerAsync();
 
         await using var alice2 = await XChatClient.OpenAsync(Profile("alice"));
         await using var bob2 = await XChatClient.OpenAsync(Profile("bob"));
@@ -188,31 +172,14 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         Assert.Equal([before[0], before[1], afterA, afterB], (await alice2.HistoryAsync("bob")).Select(m => m.Text));
         Assert.Equal([before[0], before[1], afterA, afterB], (await bob2.HistoryAsync("alice")).Select(m => m.Text));
-        AssertNoMarker(_server.DatabasePath, _server.DatabasePath + "-wal");
+        _world.AssertServerStorageHasNoMarker();
     }
 
-    private string Text(string name) => $"{_marker}-{name}";
+    private string Text(string name) => _world.Text(name);
 
-    private string Profile(string handle) => Path.Combine(_root, handle);
+    private string Profile(string handle) => _world.Profile(handle);
 
     private IEnumerable<string> ProfileFiles(string handle) => Directory.GetFiles(Profile(handle));
 
-    private Task<XChatClient> RegisterAsync(string handle) =>
-        XChatClient.RegisterAsync(_server.WebSocketUri, Profile(handle), handle, options: new XChatConnectionOptions());
-
-    private void AssertNoMarker(params string[] paths)
-    {
-        var marker = Encoding.UTF8.GetBytes(_marker);
-        var checkedAny = false;
-        foreach (var path in paths.Where(File.Exists))
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            checkedAny |= memory.Length > 0;
-            Assert.True(memory.ToArray().AsSpan().IndexOf(marker) < 0, $"{path} contains a plaintext marker.");
-        }
-
-        Assert.True(checkedAny, "at least one storage file was checked");
-    }
+    private Task<XChatClient> RegisterAsync(string handle) => _world.RegisterAsync(handle);
 }

@@ -1,29 +1,15 @@
 using XChat.Client.Messaging;
-using XChat.Client.Transport;
-using XChat.TestSupport;
 
 namespace XChat.Integration.Tests.E2E;
 
 /// <summary>A user with two devices (the second linked and approved by the first) talks to a user with one, through a real standalone server.</summary>
 public sealed class MultiDeviceTests : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("xchat-multidev-").FullName;
-    private readonly string _marker = $"m{Guid.NewGuid():N}";
-    private StandaloneServer _server = null!;
+    private E2EWorld _world = null!;
 
-    public async Task InitializeAsync() => _server = await StandaloneServer.StartAsync(Path.Combine(_root, "server"));
+    public async Task InitializeAsync() => _world = await E2EWorld.StartAsync("xchat-multidev-");
 
-    public async Task DisposeAsync()
-    {
-        await _server.StopAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task LinkedDevice_GetsEveryMessage_AndItsOwnSendsReachThePeerAndTheOtherOwnDevice()
@@ -127,35 +113,11 @@ public sealed class MultiDeviceTests : IAsyncLifetime
         Assert.Contains("AAAAAAAA", error.Message);
     }
 
-    private async Task<XChatClient> LinkAsync(XChatClient approver, string profile)
-    {
-        var shown = new TaskCompletionSource<DeviceLinkCode>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var linking = XChatClient.LinkAsync(_server.WebSocketUri, Profile(profile), approver.Handle, code =>
-        {
-            shown.TrySetResult(code);
-            return Task.CompletedTask;
-        }, options: new XChatConnectionOptions());
-        var code = await shown.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Matches("^[A-Z2-7]{8}$", code.Code);
-        Assert.False(XChatClient.Exists(Profile(profile)));
+    private Task<XChatClient> LinkAsync(XChatClient approver, string profile) => _world.LinkAsync(approver, profile);
 
-        // The approving side sees the same fingerprint as the new device (typed in lower case).
-        DeviceLinkCode? compared = null;
-        var approved = await approver.ApproveLinkAsync(code.Code.ToLowerInvariant(), c =>
-        {
-            compared = c;
-            return Task.FromResult(true);
-        });
-        Assert.Equal(code.Fingerprint, compared!.Fingerprint);
-        var client = await linking.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(approved.DeviceId, client.DeviceId);
-        return client;
-    }
+    private string Text(string name) => _world.Text(name);
 
-    private string Text(string name) => $"{_marker}-{name}";
+    private string Profile(string name) => _world.Profile(name);
 
-    private string Profile(string name) => Path.Combine(_root, name);
-
-    private Task<XChatClient> RegisterAsync(string handle) =>
-        XChatClient.RegisterAsync(_server.WebSocketUri, Profile(handle), handle, options: new XChatConnectionOptions());
+    private Task<XChatClient> RegisterAsync(string handle) => _world.RegisterAsync(handle);
 }
