@@ -716,15 +716,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             return;
         }
 
-        WireBundle wire;
-        try
-        {
-            wire = await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
-        {
-            throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
-        }
+        var wire = await FetchBundleAsync(address, cancellationToken).ConfigureAwait(false);
 
         var bundle = ToBundle(wire);
         if (!bundle.IdentityKey.Equals(ToIdentityKey(device)))
@@ -733,6 +725,36 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         await new SessionBuilder(_profile.Stores, address).ProcessPreKeyBundleAsync(bundle).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How long a device that the server lists but that has no prekeys yet is waited for. A device
+    /// is listed from the moment its link is approved and uploads its first prekeys right after
+    /// logging in, so a send in that gap waits a moment instead of failing.
+    /// </summary>
+    internal static readonly TimeSpan NewDevicePreKeyWait = TimeSpan.FromSeconds(10);
+
+    private async Task<WireBundle> FetchBundleAsync(ProtocolAddress address, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+            {
+                if (waited.Elapsed + delay > NewDevicePreKeyWait)
+                {
+                    throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
+                }
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
     }
 
     private async Task UploadInitialPreKeysAsync(CancellationToken cancellationToken)
