@@ -326,59 +326,57 @@ public sealed partial class XChatClient : IAsyncDisposable
     /// </summary>
     private async Task<(string Conversation, long Seq)> SendDirectLockedAsync(string handle, MessageBody body, CancellationToken cancellationToken)
     {
+        var plaintext = body.Serialize();
+        var clientMessageId = Guid.CreateVersion7().ToString("N");
+        for (var attempt = 1; ; attempt++)
         {
-            var plaintext = body.Serialize();
-            var clientMessageId = Guid.NewGuid().ToString("N");
-            for (var attempt = 1; ; attempt++)
+            // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
+            var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (peer.UserId == UserId)
             {
-                // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
-                var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
-                if (peer.UserId == UserId)
-                {
-                    throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
-                }
-
-                await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
-                var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
-                var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
-                var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
-                    .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
-                    .ToList();
-                if (targets.Count == 0)
-                {
-                    throw new XChatClientException($"'{handle}' has no devices.");
-                }
-
-                var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
-                foreach (var (userId, device) in targets)
-                {
-                    var address = new ProtocolAddress(userId, device.DeviceId);
-                    await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
-                    var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
-                    request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
-                }
-
-                SendResult result;
-                try
-                {
-                    result = await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                }
-                catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
-                {
-                    // The device list changed since the lookup: look again and re-encrypt (the same
-                    // client message id, so a send that did commit is not stored twice).
-                    _deviceLists.Remove(handle);
-                    _deviceLists.Remove(Handle);
-                    Interlocked.Increment(ref _mismatchedDeviceRetries);
-                    continue;
-                }
-                catch (XChatServerException e) when (e.Code == ErrorCode.Blocked)
-                {
-                    throw new XChatClientException($"Messages between you and '{handle}' are blocked.", e);
-                }
-
-                return (conversation, (long)result.Seq);
+                throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
             }
+
+            await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
+            var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
+            var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
+            var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
+                .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
+                .ToList();
+            if (targets.Count == 0)
+            {
+                throw new XChatClientException($"'{handle}' has no devices.");
+            }
+
+            var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+            foreach (var (userId, device) in targets)
+            {
+                var address = new ProtocolAddress(userId, device.DeviceId);
+                await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
+                var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
+                request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
+            }
+
+            SendResult result;
+            try
+            {
+                result = await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
+            {
+                // The device list changed since the lookup: look again and re-encrypt (the same
+                // client message id, so a send that did commit is not stored twice).
+                _deviceLists.Remove(handle);
+                _deviceLists.Remove(Handle);
+                Interlocked.Increment(ref _mismatchedDeviceRetries);
+                continue;
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.Blocked)
+            {
+                throw new XChatClientException($"Messages between you and '{handle}' are blocked.", e);
+            }
+
+            return (conversation, (long)result.Seq);
         }
     }
 
@@ -738,15 +736,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             return;
         }
 
-        WireBundle wire;
-        try
-        {
-            wire = await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
-        {
-            throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
-        }
+        var wire = await FetchBundleAsync(address, cancellationToken).ConfigureAwait(false);
 
         var bundle = ToBundle(wire);
         if (!bundle.IdentityKey.Equals(ToIdentityKey(device)))
@@ -755,6 +745,36 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         await new SessionBuilder(_profile.Stores, address).ProcessPreKeyBundleAsync(bundle).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How long a device that the server lists but that has no prekeys yet is waited for. A device
+    /// is listed from the moment its link is approved and uploads its first prekeys right after
+    /// logging in, so a send in that gap waits a moment instead of failing.
+    /// </summary>
+    internal static readonly TimeSpan NewDevicePreKeyWait = TimeSpan.FromSeconds(10);
+
+    private async Task<WireBundle> FetchBundleAsync(ProtocolAddress address, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+            {
+                if (waited.Elapsed + delay > NewDevicePreKeyWait)
+                {
+                    throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
+                }
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
     }
 
     private async Task UploadInitialPreKeysAsync(CancellationToken cancellationToken)
