@@ -1,10 +1,8 @@
 // HKDF with SHA-256: RFC 5869, "HMAC-based Extract-and-Expand Key Derivation Function (HKDF)".
 // §2.2 Extract(salt, IKM) -> PRK; §2.3 Expand(PRK, info, L) -> OKM with L <= 255 * HashLen.
 // Test vectors: RFC 5869 Appendix A.1 to A.3.
+// Implementation: .NET's System.Security.Cryptography.HKDF (OpenSSL on Linux).
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace XChat.Client.Crypto;
 
@@ -29,40 +27,38 @@ public static class HkdfSha256
     /// <summary>RFC 5869 §2.3: expands a pseudorandom key of at least 32 bytes to <paramref name="length"/> bytes bound to <paramref name="info"/>.</summary>
     public static byte[] Expand(ReadOnlySpan<byte> pseudorandomKey, ReadOnlySpan<byte> info, int length)
     {
+        RequireOutputLength(length);
+        var output = new byte[length];
+        Expand(pseudorandomKey, info, output);
+        return output;
+    }
+
+    /// <summary>RFC 5869 §2.3 into <paramref name="output"/> (1 to <see cref="MaxOutputSize"/> bytes).</summary>
+    public static void Expand(ReadOnlySpan<byte> pseudorandomKey, ReadOnlySpan<byte> info, Span<byte> output)
+    {
         if (pseudorandomKey.Length < PseudorandomKeySize)
         {
             throw new ArgumentException($"A pseudorandom key has at least {PseudorandomKeySize} bytes, got {pseudorandomKey.Length}.", nameof(pseudorandomKey));
         }
 
-        RequireOutputLength(length);
-        var prk = pseudorandomKey.ToArray();
-        try
-        {
-            var hkdf = new HkdfBytesGenerator(new Sha256Digest());
-            hkdf.Init(HkdfParameters.SkipExtractParameters(prk, info.ToArray()));
-            var output = new byte[length];
-            hkdf.GenerateBytes(output, 0, length);
-            return output;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(prk);
-        }
+        RequireOutputLength(output.Length);
+        HKDF.Expand(HashAlgorithmName.SHA256, pseudorandomKey, output, info);
     }
 
     /// <summary>Extract then Expand: derives <paramref name="length"/> bytes of key material from <paramref name="inputKeyMaterial"/>.</summary>
     public static byte[] DeriveKey(ReadOnlySpan<byte> inputKeyMaterial, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> info, int length)
     {
         RequireOutputLength(length);
-        var prk = Extract(salt, inputKeyMaterial);
-        try
-        {
-            return Expand(prk, info, length);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(prk);
-        }
+        var output = new byte[length];
+        DeriveKey(inputKeyMaterial, salt, info, output);
+        return output;
+    }
+
+    /// <summary>Extract then Expand into <paramref name="output"/> (1 to <see cref="MaxOutputSize"/> bytes); no intermediate leaves the call.</summary>
+    public static void DeriveKey(ReadOnlySpan<byte> inputKeyMaterial, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        RequireOutputLength(output.Length);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, inputKeyMaterial, output, salt, info);
     }
 
     private static void RequireOutputLength(int length)

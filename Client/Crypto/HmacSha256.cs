@@ -1,10 +1,8 @@
 // HMAC-SHA-256: RFC 2104, "HMAC: Keyed-Hashing for Message Authentication", with SHA-256 as the
 // hash (FIPS 198-1, FIPS 180-4). Test vectors: RFC 4231. The key may have any length (RFC 2104 §2:
 // longer than the block size it is hashed first, shorter it is padded with zeros).
+// Implementation: .NET's one-shot HMACSHA256.HashData (OpenSSL on Linux, SHA extensions where the CPU has them).
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace XChat.Client.Crypto;
 
@@ -26,10 +24,7 @@ public static class HmacSha256
     public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
     {
         Requires.Length(destination, MacSize, nameof(destination));
-        var hmac = new HMac(new Sha256Digest());
-        hmac.Init(new KeyParameter(key));
-        hmac.BlockUpdate(data);
-        hmac.DoFinal(destination);
+        HMACSHA256.HashData(key, data, destination);
     }
 
     /// <summary>
