@@ -4,7 +4,8 @@
 //                       application-specific info; 64 bytes = new root key || chain key.
 //   KDF_CK(ck):         HMAC-SHA-256 keyed with ck: message key = HMAC(ck, 0x01),
 //                       next chain key = HMAC(ck, 0x02).
-//   ENCRYPT(mk, ...):   HKDF-SHA-256 over mk with a zero salt of hash length and its own info.
+//   ENCRYPT(mk, ...):   HKDF-SHA-256 over mk with a zero salt of hash length (passed as the empty
+//                       salt, which RFC 5869 §2.2 defines as the same) and its own info.
 //                       The spec then takes an AES-256-CBC key, an HMAC key and an IV (80 bytes);
 //                       we use an AEAD instead (AES-256-GCM), so we take a 32-byte key and a 12-byte
 //                       nonce (44 bytes). Every message key is used for exactly one message, so the
@@ -22,8 +23,6 @@ internal static class RatchetKdf
 
     /// <summary>The AEAD key and nonce expanded from one message key.</summary>
     private const int MessageKeysSize = Aes256Gcm.KeySize + Aes256Gcm.NonceSize;
-
-    private static readonly byte[] ZeroSalt = new byte[HkdfSha256.PseudorandomKeySize];
 
     private static ReadOnlySpan<byte> MessageKeyConstant => [0x01];
 
@@ -46,14 +45,19 @@ internal static class RatchetKdf
     /// <summary>KDF_CK: returns the message key for this step and the next chain key.</summary>
     public static (byte[] MessageKey, byte[] NextChainKey) Chain(ReadOnlySpan<byte> chainKey)
     {
-        return (HmacSha256.Compute(chainKey, MessageKeyConstant), HmacSha256.Compute(chainKey, ChainKeyConstant));
+        var messageKey = new byte[KeySize];
+        return (messageKey, Chain(chainKey, messageKey));
     }
 
     /// <summary>KDF_CK writing the message key into <paramref name="messageKey"/> (32 bytes); returns the next chain key.</summary>
     public static byte[] Chain(ReadOnlySpan<byte> chainKey, Span<byte> messageKey)
     {
-        HmacSha256.Compute(chainKey, MessageKeyConstant, messageKey);
-        return HmacSha256.Compute(chainKey, ChainKeyConstant);
+        // Both MACs are under the chain key: its padded blocks are hashed once.
+        var key = new HmacSha256Key(chainKey);
+        key.Compute(MessageKeyConstant, messageKey);
+        var nextChainKey = new byte[KeySize];
+        key.Compute(ChainKeyConstant, nextChainKey);
+        return nextChainKey;
     }
 
     /// <summary>ENCRYPT(mk, plaintext, associated_data) into <paramref name="destination"/>: ciphertext || tag, plaintext length + 16 bytes.</summary>
@@ -62,7 +66,7 @@ internal static class RatchetKdf
         Span<byte> keys = stackalloc byte[MessageKeysSize];
         try
         {
-            HkdfSha256.DeriveKey(messageKey, ZeroSalt, MessageInfo, keys);
+            HkdfSha256.DeriveKey(messageKey, salt: [], MessageInfo, keys);
             Aes256Gcm.Encrypt(keys[..Aes256Gcm.KeySize], keys[Aes256Gcm.KeySize..], plaintext, associatedData, destination);
         }
         finally
@@ -77,7 +81,7 @@ internal static class RatchetKdf
         Span<byte> keys = stackalloc byte[MessageKeysSize];
         try
         {
-            HkdfSha256.DeriveKey(messageKey, ZeroSalt, MessageInfo, keys);
+            HkdfSha256.DeriveKey(messageKey, salt: [], MessageInfo, keys);
             return Aes256Gcm.TryDecrypt(keys[..Aes256Gcm.KeySize], keys[Aes256Gcm.KeySize..], ciphertext, associatedData, out plaintext);
         }
         finally
