@@ -754,6 +754,9 @@ public sealed partial class XChatClient : IAsyncDisposable
     /// </summary>
     internal static readonly TimeSpan NewDevicePreKeyWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest RATE_LIMITED wait on a prekey fetch that is waited out rather than reported.</summary>
+    internal static readonly TimeSpan PreKeyRateLimitWait = TimeSpan.FromSeconds(5);
+
     private async Task<WireBundle> FetchBundleAsync(ProtocolAddress address, CancellationToken cancellationToken)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -770,6 +773,12 @@ public sealed partial class XChatClient : IAsyncDisposable
                 {
                     throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
                 }
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.RateLimited && e.RetryAfter <= PreKeyRateLimitWait)
+            {
+                // Starting sessions with a large group at once can outrun the fetch limit: wait as told.
+                await Task.Delay(e.RetryAfter, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

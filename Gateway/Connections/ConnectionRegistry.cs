@@ -20,7 +20,7 @@ public sealed class ConnectionRegistry(IOptions<WebSocketGatewayOptions> options
     /// <param name="firstForDevice">True when no other connection of the device was registered (subscribe for pushes).</param>
     public bool TryAdd(DeviceAddress device, GatewayConnection connection, out bool firstForDevice)
     {
-        var entry = _devices.GetOrAdd(device, _ => new DeviceEntry(new TokenBucket(_options.SendsPerSecond, _options.SendBurst, time)));
+        var entry = _devices.GetOrAdd(device, _ => NewEntry());
         lock (entry)
         {
             if (entry.Connections.Count >= _options.MaxConnectionsPerDevice)
@@ -58,8 +58,17 @@ public sealed class ConnectionRegistry(IOptions<WebSocketGatewayOptions> options
         }
     }
 
+    /// <summary>The device's send limiter (<see cref="WebSocketGatewayOptions.SendsPerSecond"/>).</summary>
     public TokenBucket RateLimiter(DeviceAddress device) =>
-        _devices.GetOrAdd(device, _ => new DeviceEntry(new TokenBucket(_options.SendsPerSecond, _options.SendBurst, time))).Limiter;
+        _devices.GetOrAdd(device, _ => NewEntry()).Limiter;
+
+    /// <summary>The device's prekey-fetch limiter (<see cref="WebSocketGatewayOptions.PreKeyFetchesPerSecond"/>).</summary>
+    public TokenBucket PreKeyFetchLimiter(DeviceAddress device) =>
+        _devices.GetOrAdd(device, _ => NewEntry()).PreKeyFetches;
+
+    private DeviceEntry NewEntry() => new(
+        new TokenBucket(_options.SendsPerSecond, _options.SendBurst, time),
+        new TokenBucket(_options.PreKeyFetchesPerSecond, _options.PreKeyFetchBurst, time));
 
     /// <summary>The open connections of a device (a snapshot).</summary>
     public GatewayConnection[] ConnectionsOf(DeviceAddress device)
@@ -83,9 +92,10 @@ public sealed class ConnectionRegistry(IOptions<WebSocketGatewayOptions> options
     public IReadOnlyList<GatewayConnection> All() =>
         _devices.Values.SelectMany(e => { lock (e) { return e.Connections.ToArray(); } }).ToArray();
 
-    private sealed class DeviceEntry(TokenBucket limiter)
+    private sealed class DeviceEntry(TokenBucket limiter, TokenBucket preKeyFetches)
     {
         public List<GatewayConnection> Connections { get; } = [];
         public TokenBucket Limiter { get; } = limiter;
+        public TokenBucket PreKeyFetches { get; } = preKeyFetches;
     }
 }

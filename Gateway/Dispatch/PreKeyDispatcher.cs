@@ -1,5 +1,7 @@
 using Google.Protobuf;
 using XChat.Gateway.Auth;
+using XChat.Gateway.Connections;
+using XChat.Gateway.Hosting;
 using XChat.Grains.Conversations;
 using XChat.Grains.Devices;
 using XChat.Grains.Users;
@@ -20,7 +22,7 @@ namespace XChat.Gateway.Dispatch;
 /// the uploading device's identity key before the device grain sees the upload, so the grain stores
 /// only keys the device endorsed.
 /// </summary>
-public sealed class PreKeyDispatcher(GrainReferences references)
+public sealed class PreKeyDispatcher(GrainReferences references, ConnectionRegistry registry, GatewayMetrics metrics)
 {
     public async Task<ServerFrame> UploadAsync(DeviceAddress device, UploadPreKeysRequest request)
     {
@@ -50,9 +52,17 @@ public sealed class PreKeyDispatcher(GrainReferences references)
         return new ServerFrame { PreKeyCounts = ToWire(counts) };
     }
 
-    public async Task<ServerFrame> GetBundleAsync(GetPreKeyBundleRequest request)
+    public async Task<ServerFrame> GetBundleAsync(DeviceAddress requester, GetPreKeyBundleRequest request)
     {
         var target = new DeviceAddress(RequestDispatcher.RequireUserId(request.UserId), request.DeviceId);
+        // Every fetch takes one of the target's one-time keys: a device that fetches without bound
+        // could drain everyone's and push their sessions onto the last-resort keys.
+        if (!registry.PreKeyFetchLimiter(requester).TryTake(out var retryAfter))
+        {
+            metrics.RateLimited();
+            throw new RequestException(ErrorCode.RateLimited, "Too many prekey fetches; slow down.", (uint)Math.Ceiling(retryAfter.TotalMilliseconds));
+        }
+
         // Asking the user first means a device that does not exist gets no grain activation (and no state row).
         var identity = await references.User(target.UserId).GetDeviceKeysAsync(target.DeviceId)
             ?? throw new RequestException(ErrorCode.NotFound, "No such device.");

@@ -14,7 +14,7 @@ namespace XChat.Gateway.Dispatch;
 public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options, GatewayMetrics metrics)
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
-    private readonly PreKeyDispatcher _preKeys = new(references);
+    private readonly PreKeyDispatcher _preKeys = new(references, registry, metrics);
     private readonly ContentDispatcher _content = new(references);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
@@ -29,7 +29,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.Ack => AckAsync(device, frame.Ack),
         ClientFrame.BodyOneofCase.ListConversations => ListConversationsAsync(device),
         ClientFrame.BodyOneofCase.UploadPreKeys => _preKeys.UploadAsync(device, frame.UploadPreKeys),
-        ClientFrame.BodyOneofCase.GetPreKeyBundle => _preKeys.GetBundleAsync(frame.GetPreKeyBundle),
+        ClientFrame.BodyOneofCase.GetPreKeyBundle => _preKeys.GetBundleAsync(device, frame.GetPreKeyBundle),
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
         ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),

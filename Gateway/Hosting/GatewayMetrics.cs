@@ -32,7 +32,7 @@ public sealed class GatewayMetrics
         _syncRequests = meter.CreateCounter<long>("xchat.sync.requests", description: "Sync requests (a page of messages after a cursor).");
         _logins = meter.CreateCounter<long>("xchat.logins", description: "Successful logins and registrations.");
         _loginFailures = meter.CreateCounter<long>("xchat.login.failures", description: "Logins and registrations refused for a bad signature or an unknown device.");
-        _rateLimited = meter.CreateCounter<long>("xchat.rate_limited.requests", description: "Sends refused by the per-device rate limit.");
+        _rateLimited = meter.CreateCounter<long>("xchat.rate_limited.requests", description: "Requests refused by a per-device rate limit (sends and prekey fetches).");
         meter.CreateObservableGauge("xchat.websocket.connections", () => registry.Count, description: "Logged-in WebSocket connections on this process.");
     }
 

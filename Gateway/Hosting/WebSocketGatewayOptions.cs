@@ -19,6 +19,18 @@ public sealed class WebSocketGatewayOptions
     [Range(1, 1_000_000)]
     public int SendBurst { get; set; } = 100;
 
+    /// <summary>
+    /// Prekey bundles a device may fetch per second, on average (token bucket refill rate). Each fetch
+    /// hands out one of another device's one-time prekeys, so this bounds how fast one device can
+    /// drain them. The default is 2.
+    /// </summary>
+    [Range(0.01, 1_000_000)]
+    public double PreKeyFetchesPerSecond { get; set; } = 2;
+
+    /// <summary>Prekey bundles a device may fetch in a burst (token bucket size): enough to start sessions with a large group at once. The default is 300.</summary>
+    [Range(1, 1_000_000)]
+    public int PreKeyFetchBurst { get; set; } = 300;
+
     /// <summary>Connections one device may hold open on one gateway at a time. The default is 4.</summary>
     [Range(1, 1024)]
     public int MaxConnectionsPerDevice { get; set; } = 4;

@@ -38,6 +38,41 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task GetPreKeyBundle_OverRate_RateLimitedWithRetryAfterAndNoKeyTaken()
+    {
+        await using var server = await StandaloneServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["XChat:Gateway:PreKeyFetchesPerSecond"] = "0.1",
+            ["XChat:Gateway:PreKeyFetchBurst"] = "2",
+        });
+        var (alice, aliceIdentity) = await Users.RegisterAsync(server.WebSocketUri);
+        var (bob, _) = await Users.RegisterAsync(server.WebSocketUri);
+        var (carol, _) = await Users.RegisterAsync(server.WebSocketUri);
+        await using var _a = alice;
+        await using var _b = bob;
+        await using var _c = carol;
+        Assert.Equal(ServerFrame.BodyOneofCase.PreKeyCounts, (await alice.RequestAsync(PreKeys.Upload(PreKeys.Initial(aliceIdentity, oneTime: 5, kemOneTime: 5)))).BodyCase);
+
+        var bobs = new List<ServerFrame>();
+        for (var i = 0; i < 4; i++)
+        {
+            bobs.Add(await bob.RequestAsync(PreKeys.GetBundle(aliceIdentity.UserId!, 1)));
+        }
+
+        // Bob's bucket held two: the rest are refused with a wait, and take nothing from Alice.
+        Assert.Equal(2, bobs.Count(a => a.BodyCase == ServerFrame.BodyOneofCase.PreKeyBundle));
+        var limited = bobs.Where(a => a.BodyCase == ServerFrame.BodyOneofCase.Error).ToList();
+        Assert.Equal(2, limited.Count);
+        Assert.All(limited, a => Assert.Equal(ErrorCode.RateLimited, a.Error.Code));
+        Assert.All(limited, a => Assert.InRange(a.Error.RetryAfterMs, 1u, 10_000u));
+        Assert.Equal(new PreKeyCounts { OneTimePreKeys = 3, KemOneTimePreKeys = 3 }, (await alice.RequestAsync(PreKeys.GetCounts())).PreKeyCounts);
+
+        // The bucket is per requesting device: Carol still fetches, and gets the next keys.
+        var carols = (await carol.RequestAsync(PreKeys.GetBundle(aliceIdentity.UserId!, 1))).PreKeyBundle;
+        Assert.Equal(new PreKeyCounts { OneTimePreKeys = 2, KemOneTimePreKeys = 2 }, carols.Remaining);
+    }
+
+    [Fact]
     public async Task Connection_NotLoggedInInTime_Closes4000()
     {
         await using var server = await StandaloneServer.StartAsync(settings: new Dictionary<string, string?> { ["XChat:Gateway:LoginTimeout"] = "00:00:01" });
