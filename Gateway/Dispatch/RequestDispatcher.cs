@@ -15,6 +15,8 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
     private readonly PreKeyDispatcher _preKeys = new(references);
+    private readonly LiveDispatcher _live = new(grains);
+    private readonly AttachmentDispatcher _attachments = new(grains);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
     {
@@ -32,6 +34,15 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
         ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),
+        ClientFrame.BodyOneofCase.Typing => _live.TypingAsync(device, frame.Typing),
+        ClientFrame.BodyOneofCase.GetPresence => _live.GetPresenceAsync(device, frame.GetPresence),
+        ClientFrame.BodyOneofCase.SetPresenceVisibility => _live.SetPresenceVisibilityAsync(device, frame.SetPresenceVisibility),
+        ClientFrame.BodyOneofCase.SetDisappearing => _live.SetDisappearingAsync(device, frame.SetDisappearing),
+        ClientFrame.BodyOneofCase.StartUpload => _attachments.StartAsync(device, frame.StartUpload),
+        ClientFrame.BodyOneofCase.UploadChunk => _attachments.UploadChunkAsync(device, frame.UploadChunk),
+        ClientFrame.BodyOneofCase.FinishUpload => _attachments.FinishAsync(device, frame.FinishUpload),
+        ClientFrame.BodyOneofCase.GetAttachment => _attachments.GetAsync(device, frame.GetAttachment),
+        ClientFrame.BodyOneofCase.DownloadChunk => _attachments.DownloadChunkAsync(device, frame.DownloadChunk),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 
@@ -149,6 +160,8 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             request.ClientMessageId,
             request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
             request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
+        // Attachments are bound before the append: a bad id fails the send with nothing stored.
+        await _attachments.ReferenceAsync(device, conversationId, request.AttachmentIds);
         var result = await references.Conversation(conversationId).AppendAsync(append);
         return new ServerFrame
         {
@@ -205,7 +218,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
     private static long ToSeq(ulong seq) =>
         seq <= long.MaxValue ? (long)seq : throw new RequestException(ErrorCode.BadRequest, "Sequence number out of range.");
 
-    private static string RequireConversationId(string id) =>
+    internal static string RequireConversationId(string id) =>
         ConversationIds.IsWellFormed(id) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed conversation id.");
 
     internal static string RequireUserId(string id) =>

@@ -41,7 +41,10 @@ public interface IMessageStore
     Task<IReadOnlyDictionary<string, long>> LoadCursorsAsync(string deviceKey, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One stored message row. Ciphertexts are opaque.</summary>
+/// <summary>
+/// One stored message row. Ciphertexts are opaque. <paramref name="ExpiresAtMs"/> (Unix ms) is set for
+/// disappearing messages; once expired the sweep erases both ciphertexts (<see cref="IsErased"/>).
+/// </summary>
 public sealed record StoredMessage(
     string ConversationId,
     long Seq,
@@ -49,7 +52,12 @@ public sealed record StoredMessage(
     string ClientMessageId,
     long ServerTimestampMs,
     byte[]? SharedCiphertext,
-    IReadOnlyList<DeviceCiphertext> DeviceCiphertexts);
+    IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
+    long? ExpiresAtMs = null)
+{
+    /// <summary>A sent message always carries a ciphertext; a row with none was erased.</summary>
+    public bool IsErased => SharedCiphertext is null && DeviceCiphertexts.Count == 0;
+}
 
 /// <summary>The idempotency key of a send: the sending device and its client message id.</summary>
 public readonly record struct ClientMessageKey(string SenderDeviceKey, string ClientMessageId);

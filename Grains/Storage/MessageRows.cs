@@ -14,7 +14,8 @@ internal static class MessageRows
         ClientMessageId: reader.GetString(4),
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
-        DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
+        DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
+        ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8));
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

@@ -26,13 +26,15 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS expires_at bigint NULL;
+        CREATE INDEX IF NOT EXISTS xchat_messages_expiry_ix ON xchat_messages (expires_at) WHERE expires_at IS NOT NULL;
         """;
 
     // One statement for the whole batch: parallel arrays unnested into rows, one round trip.
     public const string InsertMessages = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
         SELECT * FROM unnest(@conversation::text[], @seq::bigint[], @user::text[], @device::bigint[],
-                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[])
+                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[], @expires::bigint[])
         """;
 
     // The batch's cursors are merged per key first: one statement may not update a row twice.
