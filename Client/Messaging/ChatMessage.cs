@@ -8,7 +8,16 @@ public sealed record ChatMessage(string Conversation, long Seq, string FromUserI
 {
     /// <summary>True for a message in a group conversation (ids <c>g_…</c>).</summary>
     public bool IsGroup => Conversation.StartsWith("g_", StringComparison.Ordinal);
+
+    /// <summary>The attached file, for an attachment message (see <see cref="XChatClient.DownloadAsync"/>).</summary>
+    public ChatAttachment? Attachment { get; init; }
+
+    /// <summary>When the message disappears (server time); null when it does not.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }
+
+/// <summary>What a message says about its attached file; the key stays in the profile.</summary>
+public sealed record ChatAttachment(string Id, string FileName, string ContentType, long Size);
 
 /// <summary>Why a message could not be read. The sync skipped it and moved on.</summary>
 public enum MessageFailureKind

@@ -13,7 +13,7 @@ namespace XChat.Client.Messaging;
 /// <c>from</c> is the sender's handle as the sender states it; the receiver checks it against the server's
 /// lookup before trusting it. Unknown fields are ignored, an unknown version or type is rejected.
 /// </summary>
-internal sealed record MessageBody(
+internal sealed partial record MessageBody(
     [property: JsonPropertyName("v")] int Version,
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("text")] string? Text,
@@ -22,12 +22,17 @@ internal sealed record MessageBody(
     [property: JsonPropertyName("distribution")] byte[]? Distribution = null,
     [property: JsonPropertyName("group")] string? Group = null,
     [property: JsonPropertyName("name")] string? Name = null,
-    [property: JsonPropertyName("members")] IReadOnlyList<GroupMemberBody>? Members = null)
+    [property: JsonPropertyName("members")] IReadOnlyList<GroupMemberBody>? Members = null,
+    [property: JsonPropertyName("attachment")] AttachmentPointer? Attachment = null,
+    [property: JsonPropertyName("disappearSeconds")] long? DisappearSeconds = null)
 {
     public const int CurrentVersion = 1;
     public const string TextType = "text";
     public const string SenderKeyType = "sender_key";
     public const string GroupType = "group";
+    // Live bodies (MessageBody.Live.cs): an attachment pointer, and the disappearing-timer control message.
+    public const string AttachmentType = "attachment";
+    public const string DisappearType = "disappear";
 
     public static MessageBody ForText(string text, string from, DateTimeOffset sentAt) =>
         new(CurrentVersion, TextType, text, sentAt.ToUnixTimeMilliseconds(), from);
@@ -63,6 +68,7 @@ internal sealed record MessageBody(
             TextType => body.Text is not null,
             SenderKeyType => body.Distribution is not null && body.Group is not null,
             GroupType => body.Name is not null && body.Members is not null && body.Members.All(m => m.UserId is { Length: > 0 } && m.Handle is { Length: > 0 }),
+            AttachmentType or DisappearType => IsCompleteLive(body),
             _ => false,
         };
         return complete ? body : throw new FormatException($"Unsupported or incomplete message of type '{body.Type}'.");

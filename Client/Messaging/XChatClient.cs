@@ -309,7 +309,21 @@ public sealed partial class XChatClient : IAsyncDisposable
         try
         {
             var sentAt = DateTimeOffset.UtcNow;
-            var plaintext = MessageBody.ForText(text, Handle, sentAt).Serialize();
+            return await SendDirectLockedAsync(handle, MessageBody.ForText(text, Handle, sentAt), [], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="body"/> for the peer's and this user's other devices, sends it (with the attachments it references) and stores it.</summary>
+    private async Task<ChatMessage> SendDirectLockedAsync(string handle, MessageBody body, IReadOnlyList<string> attachmentIds, CancellationToken cancellationToken)
+    {
+        {
+            var text = body.Text!;
+            var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
+            var plaintext = body.Serialize();
             var clientMessageId = Guid.NewGuid().ToString("N");
             for (var attempt = 1; ; attempt++)
             {
@@ -332,6 +346,7 @@ public sealed partial class XChatClient : IAsyncDisposable
                 }
 
                 var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+                request.AttachmentIds.AddRange(attachmentIds);
                 foreach (var (userId, device) in targets)
                 {
                     var address = new ProtocolAddress(userId, device.DeviceId);
@@ -357,12 +372,8 @@ public sealed partial class XChatClient : IAsyncDisposable
 
                 var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
                 await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
-                return new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt);
+                return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, result.ServerTimestampMs);
             }
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
@@ -383,9 +394,11 @@ public sealed partial class XChatClient : IAsyncDisposable
             failures.AddRange(_caughtUpFailures);
             _caughtUpMessages.Clear();
             _caughtUpFailures.Clear();
+            DeleteExpiredMessages();
             foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
             {
                 RememberDirect(conversation);
+                RememberTimer(conversation);
                 await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
@@ -475,6 +488,7 @@ public sealed partial class XChatClient : IAsyncDisposable
 
     private async Task<IReadOnlyList<ChatMessage>> StoredHistoryAsync(string conversation, string? groupName)
     {
+        DeleteExpiredMessages();
         var result = new List<ChatMessage>();
         long after = 0;
         while (true)
@@ -482,7 +496,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
             foreach (var m in page)
             {
-                result.Add(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName));
+                result.Add(WithLiveDetails(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName)));
             }
 
             if (page.Count == 0)
@@ -519,6 +533,11 @@ public sealed partial class XChatClient : IAsyncDisposable
     {
         var conversation = envelope.ConversationId;
         var seq = (long)envelope.Seq;
+        if (await TakeExpiryLockedAsync(envelope).ConfigureAwait(false))
+        {
+            return; // erased on the server: the local copy is gone too
+        }
+
         if (envelope.SenderUserId == UserId && envelope.SenderDeviceId == DeviceId)
         {
             // Stored when it was sent.
@@ -610,6 +629,7 @@ public sealed partial class XChatClient : IAsyncDisposable
         if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, body.Text!, sentAt)).ConfigureAwait(false))
         {
             messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, from, body.Text!, sentAt));
+            OnReceivedLocked(envelope, body, messages);
         }
     }
 
