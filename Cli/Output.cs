@@ -16,7 +16,12 @@ internal static class Output
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(
-                    new { conversation = m.Conversation, seq = m.Seq, from = m.From, fromUserId = m.FromUserId, text = m.Text, sentAt = m.SentAt.ToString("O"), group = m.GroupName },
+                    new
+                    {
+                        conversation = m.Conversation, seq = m.Seq, from = m.From, fromUserId = m.FromUserId, text = m.Text, sentAt = m.SentAt.ToString("O"), group = m.GroupName,
+                        attachment = m.Attachment is { } a ? new { id = a.Id, fileName = a.FileName, contentType = a.ContentType, size = a.Size } : null,
+                        expiresAt = m.ExpiresAt?.ToString("O"),
+                    },
                     JsonLine));
             }
             else if (m.IsGroup)
