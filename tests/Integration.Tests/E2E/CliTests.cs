@@ -5,7 +5,7 @@ using XChat.TestSupport;
 namespace XChat.Integration.Tests.E2E;
 
 /// <summary>Runs the built <c>xchat</c> in two profiles against a real server.</summary>
-public sealed class CliTests
+public sealed partial class CliTests
 {
     [Fact]
     public async Task Xchat_RegisterSendSyncJson_ShowsTheText()
