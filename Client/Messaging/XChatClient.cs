@@ -320,60 +320,58 @@ public sealed partial class XChatClient : IAsyncDisposable
     /// <summary>Encrypts <paramref name="body"/> for the peer's and this user's other devices, sends it (with the attachments it references) and stores it.</summary>
     private async Task<ChatMessage> SendDirectLockedAsync(string handle, MessageBody body, IReadOnlyList<string> attachmentIds, CancellationToken cancellationToken)
     {
+        var text = body.Text!;
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
+        var plaintext = body.Serialize();
+        var clientMessageId = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
         {
-            var text = body.Text!;
-            var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
-            var plaintext = body.Serialize();
-            var clientMessageId = Guid.NewGuid().ToString("N");
-            for (var attempt = 1; ; attempt++)
+            // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
+            var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (peer.UserId == UserId)
             {
-                // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
-                var peer = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
-                if (peer.UserId == UserId)
-                {
-                    throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
-                }
-
-                await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
-                var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
-                var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
-                var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
-                    .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
-                    .ToList();
-                if (targets.Count == 0)
-                {
-                    throw new XChatClientException($"'{handle}' has no devices.");
-                }
-
-                var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
-                request.AttachmentIds.AddRange(attachmentIds);
-                foreach (var (userId, device) in targets)
-                {
-                    var address = new ProtocolAddress(userId, device.DeviceId);
-                    await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
-                    var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
-                    request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
-                }
-
-                SendResult result;
-                try
-                {
-                    result = await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                }
-                catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
-                {
-                    // The device list changed since the lookup: look again and re-encrypt (the same
-                    // client message id, so a send that did commit is not stored twice).
-                    _deviceLists.Remove(handle);
-                    _deviceLists.Remove(Handle);
-                    Interlocked.Increment(ref _mismatchedDeviceRetries);
-                    continue;
-                }
-
-                var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
-                await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
-                return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, result.ServerTimestampMs);
+                throw new XChatClientException("Sending to yourself is not supported; your other devices get a copy of every message you send.");
             }
+
+            await EnsureTrustedLockedAsync(peer).ConfigureAwait(false);
+            var conversation = await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
+            var own = await DeviceListAsync(Handle, cancellationToken).ConfigureAwait(false);
+            var targets = peer.Devices.Select(d => (peer.UserId, Device: d))
+                .Concat(own.Devices.Where(d => d.DeviceId != DeviceId).Select(d => (own.UserId, Device: d)))
+                .ToList();
+            if (targets.Count == 0)
+            {
+                throw new XChatClientException($"'{handle}' has no devices.");
+            }
+
+            var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+            request.AttachmentIds.AddRange(attachmentIds);
+            foreach (var (userId, device) in targets)
+            {
+                var address = new ProtocolAddress(userId, device.DeviceId);
+                await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
+                var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
+                request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
+            }
+
+            SendResult result;
+            try
+            {
+                result = await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (attempt < MaxSendAttempts && IsMismatchedDevices(e))
+            {
+                // The device list changed since the lookup: look again and re-encrypt (the same
+                // client message id, so a send that did commit is not stored twice).
+                _deviceLists.Remove(handle);
+                _deviceLists.Remove(Handle);
+                Interlocked.Increment(ref _mismatchedDeviceRetries);
+                continue;
+            }
+
+            var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
+            await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
+            return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, result.ServerTimestampMs);
         }
     }
 
