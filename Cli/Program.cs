@@ -18,6 +18,8 @@ public static class Program
             .Concat(MessageCommands.Create(cli))
             .Concat(GroupCommands.Create(cli))
             .Concat(LiveCommands.Create(cli))
+            .Concat(ContentCommands.Create(cli))
+            .Concat(ChatCommands.Create(cli))
             .Append(VerifyCommand.Create(cli)))
         {
             root.Subcommands.Add(command);

@@ -60,8 +60,9 @@ internal static class MessageCommands
         {
             var result = await client.SyncAsync(ct);
             Output.Messages(result.Messages, r.GetValue(json));
+            Output.ReceiptUpdates(result.Receipts, r.GetValue(json));
             Output.Failures(result.Failures);
-            if (!r.GetValue(json) && result.Messages.Count == 0)
+            if (!r.GetValue(json) && result.Messages.Count == 0 && result.Receipts.Count == 0)
             {
                 AnsiConsole.MarkupLine("[grey]No new messages.[/]");
             }
@@ -87,6 +88,12 @@ internal static class MessageCommands
             {
                 var messages = groupId is not null ? await client.GroupHistoryAsync(groupId, ct) : await client.HistoryAsync(handle!, ct);
                 Output.Messages(messages, r.GetValue(json));
+
+                // Showing a conversation is reading it: its unread count drops (xchat chats).
+                if (messages.Count > 0)
+                {
+                    await client.MarkReadAsync(messages[0].Conversation, ct);
+                }
             });
         });
         return history;
@@ -101,6 +108,7 @@ internal static class MessageCommands
             var asJson = r.GetValue(json);
             var first = await client.SyncAsync(ct);
             Output.Messages(first.Messages, asJson);
+            Output.ReceiptUpdates(first.Receipts, asJson);
             Output.Failures(first.Failures);
 
             // On stderr, so that stdout holds only messages; scripts wait for this line.
@@ -113,6 +121,7 @@ internal static class MessageCommands
                 {
                     var result = await client.SyncAsync(ct);
                     Output.Messages(result.Messages, asJson);
+                    Output.ReceiptUpdates(result.Receipts, asJson);
                     Output.Failures(result.Failures);
                 }
             }

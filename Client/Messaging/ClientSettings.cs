@@ -37,6 +37,12 @@ internal sealed class ClientSettings
     /// <summary>Peer user id → direct conversation id.</summary>
     public Dictionary<string, string> DirectConversations { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>User ids this user blocked from this device; their group messages are dropped here (the server refuses direct ones).</summary>
+    public HashSet<string> BlockedUsers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Conversation id → "{userId}/{deviceId}" → [delivered, read] as the last sync reported them, to report only what moved.</summary>
+    public Dictionary<string, Dictionary<string, long[]>> ReceiptCursors { get; set; } = new(StringComparer.Ordinal);
+
     [JsonIgnore]
     public Uri ServerUri => new(Server);
 

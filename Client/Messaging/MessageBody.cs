@@ -4,9 +4,13 @@ using System.Text.Json.Serialization;
 namespace XChat.Client.Messaging;
 
 /// <summary>
-/// The plaintext inside every ciphertext: a small versioned JSON object. Three types:
+/// The plaintext inside every ciphertext: a small versioned JSON object (Protocol/CONTENT.md is the spec). Types:
 /// <list type="bullet">
-/// <item><c>{"v":1,"type":"text","text":"…","sentAt":unix-ms,"from":"handle"}</c>: a message (direct, or in a group under the sender key);</item>
+/// <item><c>{"v":1,"type":"text","text":"…","sentAt":unix-ms,"from":"handle"}</c>: a message (direct, or in a group under the sender key);
+/// with <c>"replyTo":seq</c> it quotes an earlier message of the conversation;</item>
+/// <item><c>{"v":1,"type":"edit","target":seq,"text":"…",…}</c>: replaces the text of the sender's own message <c>target</c>;</item>
+/// <item><c>{"v":1,"type":"delete","target":seq,…}</c>: the sender deleted its message <c>target</c> for everyone;</item>
+/// <item><c>{"v":1,"type":"reaction","target":seq,"emoji":"👍","remove":false,…}</c>: sets (or removes) the sender's one reaction on <c>target</c>;</item>
 /// <item><c>{"v":1,"type":"sender_key","distribution":base64,"group":"g_…",…}</c>: a sender key distribution message, only ever inside a pairwise session;</item>
 /// <item><c>{"v":1,"type":"group","name":"…","members":[{"userId":"…","handle":"…"}],…}</c>: a group's name and members, under the sender key.</item>
 /// </list>
@@ -23,6 +27,10 @@ internal sealed partial record MessageBody(
     [property: JsonPropertyName("group")] string? Group = null,
     [property: JsonPropertyName("name")] string? Name = null,
     [property: JsonPropertyName("members")] IReadOnlyList<GroupMemberBody>? Members = null,
+    [property: JsonPropertyName("target")] long? Target = null,
+    [property: JsonPropertyName("replyTo")] long? ReplyTo = null,
+    [property: JsonPropertyName("emoji")] string? Emoji = null,
+    [property: JsonPropertyName("remove")] bool? Remove = null,
     [property: JsonPropertyName("attachment")] AttachmentPointer? Attachment = null,
     [property: JsonPropertyName("disappearSeconds")] long? DisappearSeconds = null)
 {
@@ -33,6 +41,29 @@ internal sealed partial record MessageBody(
     // Live bodies (MessageBody.Live.cs): an attachment pointer, and the disappearing-timer control message.
     public const string AttachmentType = "attachment";
     public const string DisappearType = "disappear";
+    public const string EditType = "edit";
+    public const string DeleteType = "delete";
+    public const string ReactionType = "reaction";
+
+    /// <summary>An emoji is one user-perceived character; this bounds its UTF-16 length (flags and ZWJ sequences included).</summary>
+    public const int MaxEmojiLength = 32;
+
+    public static MessageBody ForReply(string text, long replyTo, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, TextType, text, sentAt.ToUnixTimeMilliseconds(), from, ReplyTo: replyTo);
+
+    public static MessageBody ForEdit(long target, string text, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, EditType, text, sentAt.ToUnixTimeMilliseconds(), from, Target: target);
+
+    public static MessageBody ForDelete(long target, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, DeleteType, null, sentAt.ToUnixTimeMilliseconds(), from, Target: target);
+
+    public static MessageBody ForReaction(long target, string emoji, bool remove, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, ReactionType, null, sentAt.ToUnixTimeMilliseconds(), from, Target: target, Emoji: emoji, Remove: remove);
+
+    /// <summary>True for exactly one text element (grapheme cluster) of at most <see cref="MaxEmojiLength"/> UTF-16 units.</summary>
+    public static bool IsSingleEmoji(string? emoji) =>
+        emoji is { Length: > 0 and <= MaxEmojiLength } && new System.Globalization.StringInfo(emoji).LengthInTextElements == 1
+        && !char.IsAsciiLetterOrDigit(emoji[0]) && !char.IsWhiteSpace(emoji[0]);
 
     public static MessageBody ForText(string text, string from, DateTimeOffset sentAt) =>
         new(CurrentVersion, TextType, text, sentAt.ToUnixTimeMilliseconds(), from);
@@ -65,7 +96,10 @@ internal sealed partial record MessageBody(
 
         var complete = body.Type switch
         {
-            TextType => body.Text is not null,
+            TextType => body.Text is not null && body.ReplyTo is null or > 0,
+            EditType => body.Text is not null && body.Target > 0,
+            DeleteType => body.Target > 0,
+            ReactionType => body.Target > 0 && IsSingleEmoji(body.Emoji),
             SenderKeyType => body.Distribution is not null && body.Group is not null,
             GroupType => body.Name is not null && body.Members is not null && body.Members.All(m => m.UserId is { Length: > 0 } && m.Handle is { Length: > 0 }),
             AttachmentType or DisappearType => IsCompleteLive(body),

@@ -30,7 +30,7 @@ public sealed partial class XChatClient
             var text = caption ?? $"[file] {pointer.FileName} ({pointer.Size} bytes)";
             var body = MessageBody.ForAttachment(pointer, text, Handle, DateTimeOffset.UtcNow);
             return groupId is null
-                ? await SendDirectLockedAsync(handle!, body, [pointer.Id], cancellationToken).ConfigureAwait(false)
+                ? await SendDirectBodyLockedAsync(handle!, body, [pointer.Id], cancellationToken).ConfigureAwait(false)
                 : await SendGroupBodyLockedAsync(groupId, body, [pointer.Id], cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -283,6 +283,10 @@ public sealed partial class XChatClient
             {
                 throw new XChatClientException($"You are no longer a member of the group '{groupId}'.", e);
             }
+            catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+            {
+                throw new XChatClientException($"There is no group '{groupId}'.", e);
+            }
 
             if (distribute)
             {
@@ -342,6 +346,14 @@ public sealed partial class XChatClient
             failure = await ProcessDistributionLockedAsync(envelope, sender, senderName, Fail).ConfigureAwait(false);
         }
 
+        if (envelope.Deleted)
+        {
+            // The sender key that came with it (if any) is stored above; the content is gone.
+            var deletedIn = await _profile.Groups.GetAsync(conversation).ConfigureAwait(false);
+            await ProcessTombstoneLockedAsync(envelope, messages, deletedIn?.Name).ConfigureAwait(false);
+            return;
+        }
+
         MessageBody? body = null;
         if (envelope.SharedCiphertext.IsEmpty)
         {
@@ -395,12 +407,7 @@ public sealed partial class XChatClient
         }
 
         var group = await _profile.Groups.GetAsync(conversation).ConfigureAwait(false);
-        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
-        if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, body.Text!, sentAt)).ConfigureAwait(false))
-        {
-            messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, from, body.Text!, sentAt, group?.Name));
-            OnReceivedLocked(envelope, body, messages);
-        }
+        await DeliverBodyLockedAsync(envelope, from, body, group?.Name, messages, failures).ConfigureAwait(false);
     }
 
     /// <summary>Decrypts the pairwise part of a group envelope and stores the sender key it carries; a failure when it does not.</summary>

@@ -30,7 +30,7 @@ public sealed partial class XChatClient
             RememberTimer(info);
             var body = MessageBody.ForDisappear(duration, Handle, DateTimeOffset.UtcNow);
             return groupId is null
-                ? await SendDirectLockedAsync(handle!, body, [], cancellationToken).ConfigureAwait(false)
+                ? await SendDirectBodyLockedAsync(handle!, body, [], cancellationToken).ConfigureAwait(false)
                 : await SendGroupBodyLockedAsync(groupId, body, [], cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -104,6 +104,15 @@ public sealed partial class XChatClient
         }
 
         return await DirectConversationAsync(peer.UserId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a body in the direct conversation with <paramref name="handle"/> and stores it like a text message.</summary>
+    private async Task<ChatMessage> SendDirectBodyLockedAsync(string handle, MessageBody body, IReadOnlyList<string> attachmentIds, CancellationToken cancellationToken)
+    {
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
+        var (conversation, seq) = await SendDirectLockedAsync(handle, body, cancellationToken, attachmentIds).ConfigureAwait(false);
+        await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, UserId, body.Text!, sentAt)).ConfigureAwait(false);
+        return OnSentLocked(new ChatMessage(conversation, seq, UserId, Handle, body.Text!, sentAt), body, serverTimestampMs: null);
     }
 
     /// <summary>Sends a body to a group and stores it like a text message.</summary>

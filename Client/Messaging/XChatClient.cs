@@ -309,7 +309,11 @@ public sealed partial class XChatClient : IAsyncDisposable
         try
         {
             var sentAt = DateTimeOffset.UtcNow;
-            return await SendDirectLockedAsync(handle, MessageBody.ForText(text, Handle, sentAt), [], cancellationToken).ConfigureAwait(false);
+            var body = MessageBody.ForText(text, Handle, sentAt);
+            var (conversation, seq) = await SendDirectLockedAsync(handle, body, cancellationToken).ConfigureAwait(false);
+            var stored = new StoredMessage(conversation, seq, UserId, text, sentAt);
+            await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
+            return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, serverTimestampMs: null);
         }
         finally
         {
@@ -317,13 +321,16 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Encrypts <paramref name="body"/> for the peer's and this user's other devices, sends it (with the attachments it references) and stores it.</summary>
-    private async Task<ChatMessage> SendDirectLockedAsync(string handle, MessageBody body, IReadOnlyList<string> attachmentIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encrypts <paramref name="body"/> for every device of <paramref name="handle"/> and every other device of
+    /// this user and sends it in their direct conversation (referencing <paramref name="attachmentIds"/>, uploads
+    /// of this user in it). Returns the conversation and the seq.
+    /// </summary>
+    private async Task<(string Conversation, long Seq)> SendDirectLockedAsync(string handle, MessageBody body, CancellationToken cancellationToken,
+        IReadOnlyList<string>? attachmentIds = null)
     {
-        var text = body.Text!;
-        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
         var plaintext = body.Serialize();
-        var clientMessageId = Guid.NewGuid().ToString("N");
+        var clientMessageId = Guid.CreateVersion7().ToString("N");
         for (var attempt = 1; ; attempt++)
         {
             // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.
@@ -345,7 +352,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             }
 
             var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
-            request.AttachmentIds.AddRange(attachmentIds);
+            request.AttachmentIds.AddRange(attachmentIds ?? []);
             foreach (var (userId, device) in targets)
             {
                 var address = new ProtocolAddress(userId, device.DeviceId);
@@ -368,10 +375,12 @@ public sealed partial class XChatClient : IAsyncDisposable
                 Interlocked.Increment(ref _mismatchedDeviceRetries);
                 continue;
             }
+            catch (XChatServerException e) when (e.Code == ErrorCode.Blocked)
+            {
+                throw new XChatClientException($"Messages between you and '{handle}' are blocked.", e);
+            }
 
-            var stored = new StoredMessage(conversation, (long)result.Seq, UserId, text, sentAt);
-            await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
-            return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, result.ServerTimestampMs);
+            return (conversation, (long)result.Seq);
         }
     }
 
@@ -384,6 +393,7 @@ public sealed partial class XChatClient : IAsyncDisposable
     {
         var messages = new List<ChatMessage>();
         var failures = new List<MessageFailure>();
+        List<ReceiptUpdate> receipts;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -393,13 +403,15 @@ public sealed partial class XChatClient : IAsyncDisposable
             _caughtUpMessages.Clear();
             _caughtUpFailures.Clear();
             DeleteExpiredMessages();
-            foreach (var conversation in await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false))
+            var conversations = await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var conversation in conversations)
             {
                 RememberDirect(conversation);
                 RememberTimer(conversation);
                 await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
+            receipts = await CollectReceiptUpdatesLockedAsync(conversations, cancellationToken).ConfigureAwait(false);
             await ReplenishPreKeysLockedAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -407,7 +419,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             _gate.Release();
         }
 
-        return new SyncResult(messages, failures);
+        return new SyncResult(messages, failures) { Receipts = receipts };
     }
 
     /// <summary>Fetches, decrypts and acknowledges one conversation's messages after the sync cursor.</summary>
@@ -494,7 +506,8 @@ public sealed partial class XChatClient : IAsyncDisposable
             var page = await _profile.Messages.GetAsync(conversation, after).ConfigureAwait(false);
             foreach (var m in page)
             {
-                result.Add(WithLiveDetails(new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName)));
+                var message = new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName);
+                result.Add(WithLiveDetails(await WithContentStateAsync(message).ConfigureAwait(false)));
             }
 
             if (page.Count == 0)
@@ -551,6 +564,12 @@ public sealed partial class XChatClient : IAsyncDisposable
         if (envelope.ConversationId.StartsWith("g_", StringComparison.Ordinal))
         {
             await ProcessGroupLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (envelope.Deleted)
+        {
+            await ProcessTombstoneLockedAsync(envelope, messages, groupName: null).ConfigureAwait(false);
             return;
         }
 
@@ -623,12 +642,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             _settings.Save(_profile.Directory);
         }
 
-        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(body.SentAtMs);
-        if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, envelope.SenderUserId, body.Text!, sentAt)).ConfigureAwait(false))
-        {
-            messages.Add(new ChatMessage(conversation, seq, envelope.SenderUserId, from, body.Text!, sentAt));
-            OnReceivedLocked(envelope, body, messages);
-        }
+        await DeliverBodyLockedAsync(envelope, from, body, groupName: null, messages, failures).ConfigureAwait(false);
     }
 
     /// <summary>The sender's handle: from the contacts, or the handle the message states once the server confirms it names that user.</summary>
@@ -734,15 +748,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             return;
         }
 
-        WireBundle wire;
-        try
-        {
-            wire = await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
-        {
-            throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
-        }
+        var wire = await FetchBundleAsync(address, cancellationToken).ConfigureAwait(false);
 
         var bundle = ToBundle(wire);
         if (!bundle.IdentityKey.Equals(ToIdentityKey(device)))
@@ -751,6 +757,36 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         await new SessionBuilder(_profile.Stores, address).ProcessPreKeyBundleAsync(bundle).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How long a device that the server lists but that has no prekeys yet is waited for. A device
+    /// is listed from the moment its link is approved and uploads its first prekeys right after
+    /// logging in, so a send in that gap waits a moment instead of failing.
+    /// </summary>
+    internal static readonly TimeSpan NewDevicePreKeyWait = TimeSpan.FromSeconds(10);
+
+    private async Task<WireBundle> FetchBundleAsync(ProtocolAddress address, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await _connection.GetPreKeyBundleAsync(address.Name, address.DeviceId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XChatServerException e) when (e.Code == ErrorCode.NotFound)
+            {
+                if (waited.Elapsed + delay > NewDevicePreKeyWait)
+                {
+                    throw new XChatClientException($"Device {address} has no prekeys on the server.", e);
+                }
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
     }
 
     private async Task UploadInitialPreKeysAsync(CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public sealed partial class DeviceProfile : IDisposable
         Messages = new MessageHistory(database);
         SenderKeys = new SqliteSenderKeyStore(database);
         Groups = new GroupStore(database);
+        Content = new MessageContentStore(database);
     }
 
     /// <summary>The name of the database file in the profile directory.</summary>
@@ -53,6 +54,9 @@ public sealed partial class DeviceProfile : IDisposable
 
     /// <summary>Each group's name, members and who holds our current sender key.</summary>
     public GroupStore Groups { get; }
+
+    /// <summary>Replies, edits, deletions and reactions applied to stored messages.</summary>
+    public MessageContentStore Content { get; }
 
     /// <summary>
     /// Creates a profile for <paramref name="identity"/> in <paramref name="directory"/> (made 0700 if new).

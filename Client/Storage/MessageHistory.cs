@@ -49,6 +49,28 @@ public sealed class MessageHistory
         return Task.FromResult(messages);
     }
 
+    /// <summary>The message at <paramref name="seq"/>, or null when none is stored.</summary>
+    public async Task<StoredMessage?> GetOneAsync(string conversation, long seq) =>
+        (await GetAsync(conversation, seq - 1, 1).ConfigureAwait(false)) is [{ } m] && m.Seq == seq ? m : null;
+
+    /// <summary>Replaces the text of a stored message (an edit, or an empty text for a deletion); false when there is none.</summary>
+    public Task<bool> ReplaceTextAsync(string conversation, long seq, string text)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(text);
+        var body = _database.Cipher.Seal(Table, "body", RowName(conversation, seq), Encoding.UTF8.GetBytes(text));
+        var updated = _database.Execute("UPDATE messages SET body = $b WHERE conversation = $c AND seq = $s", ("$b", body), ("$c", conversation), ("$s", seq));
+        return Task.FromResult(updated == 1);
+    }
+
+    /// <summary>The highest seq of a message <paramref name="sender"/> sent in <paramref name="conversation"/>; 0 when none.</summary>
+    public Task<long> GetLastSentAsync(string conversation, string sender)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var seq = _database.Query("SELECT MAX(seq) FROM messages WHERE conversation = $c AND sender = $f", r => r.IsDBNull(0) ? 0L : r.GetInt64(0), ("$c", conversation), ("$f", sender));
+        return Task.FromResult(seq.Count == 0 ? 0L : seq[0]);
+    }
+
     /// <summary>The last seq fetched in <paramref name="conversation"/>; 0 when nothing was.</summary>
     public Task<long> GetCursorAsync(string conversation)
     {

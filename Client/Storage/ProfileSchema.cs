@@ -11,7 +11,7 @@ internal static class ProfileSchema
     /// PRAGMA user_version of the layout below. An older profile is brought up to it by <see cref="Migrations"/>
     /// (in one transaction, when it is opened); a newer one is refused.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>
     /// WAL: a commit is one append to the log, and a crash leaves either the whole transaction or none of it.
@@ -53,7 +53,7 @@ internal static class ProfileSchema
             sent_at INTEGER NOT NULL,        -- Unix milliseconds
             PRIMARY KEY (conversation, seq));
         CREATE TABLE cursors (conversation TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-        """ + GroupTables;
+        """ + GroupTables + ContentTables;
 
     /// <summary>Version 2: groups. Sender keys by name (distribution id / sender address) and each group's name, members and distribution state.</summary>
     private const string GroupTables = """
@@ -62,5 +62,11 @@ internal static class ProfileSchema
         """;
 
     /// <summary>The statements that take a profile from version <c>index + 1</c> to <c>index + 2</c>.</summary>
-    public static readonly IReadOnlyList<string> Migrations = [GroupTables];
+    public static readonly IReadOnlyList<string> Migrations = [GroupTables, ContentTables];
+
+    /// <summary>Version 3: what edits, deletions, replies and reactions did to a message, keyed "{conversation}/{seq}".</summary>
+    private const string ContentTables = """
+
+        CREATE TABLE IF NOT EXISTS message_content (id TEXT PRIMARY KEY, state BLOB NOT NULL);   -- secret: reply target, edited, deleted, reactions
+        """;
 }

@@ -18,7 +18,7 @@ public sealed partial class XChatConnection
         ArgumentException.ThrowIfNullOrEmpty(request.ConversationId, nameof(request));
         if (request.ClientMessageId.Length == 0)
         {
-            request.ClientMessageId = Guid.NewGuid().ToString("N");
+            request.ClientMessageId = Guid.CreateVersion7().ToString("N");
         }
 
         var clock = Stopwatch.StartNew();

@@ -18,6 +18,7 @@ public static class ErrorMapping
         PayloadTooLargeException e => (Make(ErrorCode.PayloadTooLarge, e.Message), false),
         MismatchedDevicesException e => (Mismatched(e), false),
         Grains.Attachments.AttachmentIncompleteException e => (Make(ErrorCode.AttachmentIncomplete, e.Message), false),
+        BlockedException e => (Make(ErrorCode.Blocked, e.Message), false),
         StorageUnavailableException => (Make(ErrorCode.Unavailable, "Storage is unavailable; retry."), false),
         // Silo failures, timeouts and lost connections to the cluster: the request may be retried.
         TimeoutException or OrleansException or OperationCanceledException

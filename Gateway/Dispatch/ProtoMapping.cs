@@ -21,6 +21,7 @@ public static class ProtoMapping
         DeviceCiphertext = deviceCiphertext is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(deviceCiphertext),
         ExpiresAtMs = message.ExpiresAtMs ?? 0,
         Erased = message.Erased,
+        Deleted = message.Deleted,
     };
 
     public static Envelope ToEnvelope(MessageEnvelope message) => ToEnvelope(message, message.DeviceCiphertext);

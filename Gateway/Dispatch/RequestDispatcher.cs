@@ -17,6 +17,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
     private readonly PreKeyDispatcher _preKeys = new(references);
     private readonly LiveDispatcher _live = new(grains);
     private readonly AttachmentDispatcher _attachments = new(grains);
+    private readonly ContentDispatcher _content = new(references);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
     {
@@ -43,6 +44,12 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.FinishUpload => _attachments.FinishAsync(device, frame.FinishUpload),
         ClientFrame.BodyOneofCase.GetAttachment => _attachments.GetAsync(device, frame.GetAttachment),
         ClientFrame.BodyOneofCase.DownloadChunk => _attachments.DownloadChunkAsync(device, frame.DownloadChunk),
+        ClientFrame.BodyOneofCase.DeleteMessage => _content.DeleteMessageAsync(device, frame.DeleteMessage),
+        ClientFrame.BodyOneofCase.MarkRead => _content.MarkReadAsync(device, frame.MarkRead),
+        ClientFrame.BodyOneofCase.GetReceipts => _content.GetReceiptsAsync(device, frame.GetReceipts),
+        ClientFrame.BodyOneofCase.BlockUser => _content.SetBlockAsync(device, frame.BlockUser.UserId, blocked: true),
+        ClientFrame.BodyOneofCase.UnblockUser => _content.SetBlockAsync(device, frame.UnblockUser.UserId, blocked: false),
+        ClientFrame.BodyOneofCase.ListChats => _content.ListChatsAsync(device),
         _ => throw new RequestException(ErrorCode.UnknownOperation, "Unknown operation."),
     };
 
@@ -215,7 +222,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         return new ServerFrame { Conversations = list };
     }
 
-    private static long ToSeq(ulong seq) =>
+    internal static long ToSeq(ulong seq) =>
         seq <= long.MaxValue ? (long)seq : throw new RequestException(ErrorCode.BadRequest, "Sequence number out of range.");
 
     internal static string RequireConversationId(string id) =>

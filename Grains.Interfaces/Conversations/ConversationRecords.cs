@@ -64,7 +64,8 @@ public sealed record MessageEnvelope(
     [property: Id(3)] string ClientMessageId,
     [property: Id(4)] long ServerTimestampMs,
     [property: Id(5)] byte[]? SharedCiphertext,
-    [property: Id(6)] byte[]? DeviceCiphertext)
+    [property: Id(6)] byte[]? DeviceCiphertext,
+    [property: Id(7)] bool Deleted = false)
 {
     /// <summary>When the message disappears (Unix ms, server time); null when it does not.</summary>
     [Id(20)] public long? ExpiresAtMs { get; init; }

@@ -29,4 +29,25 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>Messages with seq lower than beforeSeq (0: from the newest), newest first.</summary>
     [AlwaysInterleave]
     Task<MessagePage> ReadBeforeAsync(DeviceAddress reader, long beforeSeq, int limit);
+
+    /// <summary>
+    /// Deletes a message for everyone: its ciphertext is erased from storage and a tombstone stays.
+    /// Only a device of the user who sent it may; a tombstone deleted again is a no-op.
+    /// </summary>
+    /// <exception cref="Errors.NotFoundException">No such conversation or seq.</exception>
+    /// <exception cref="Errors.ForbiddenException">Not a member, or not the message's sender.</exception>
+    Task DeleteMessageAsync(DeviceAddress caller, long seq);
+
+    /// <summary>The conversation for the chat list: last activity and the messages of others after <paramref name="readCursor"/> that are not deleted.</summary>
+    Task<ChatSnapshot> GetChatAsync(string callerUserId, long readCursor);
+
+    /// <summary>Every member device's delivery and read cursor; the caller must be a member.</summary>
+    Task<IReadOnlyList<DeviceReceipt>> GetReceiptsAsync(string callerUserId);
+
+    /// <summary>
+    /// On the direct conversation of the two users (it need not exist yet): <paramref name="blockerUserId"/>
+    /// blocks or unblocks <paramref name="blockedUserId"/>. While either blocks the other, sends fail with
+    /// <see cref="Errors.BlockedException"/>.
+    /// </summary>
+    Task SetBlockAsync(string blockerUserId, string blockedUserId, bool blocked);
 }

@@ -13,6 +13,16 @@ public interface IDeviceGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task AckAsync(string conversationId, long seq);
 
+    /// <summary>Moves the read cursor forward (never back) and returns once it is durable.</summary>
+    [AlwaysInterleave]
+    Task MarkReadAsync(string conversationId, long seq);
+
+    /// <summary>All of the device's read cursors.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetReadCursorsAsync();
+
+    /// <summary>The device's delivery and read cursor in one conversation (0 when none).</summary>
+    Task<(long Delivered, long Read)> GetCursorPairAsync(string conversationId);
+
     /// <summary>
     /// Stores prekeys the device uploaded (the caller has verified their signatures): a signed prekey
     /// or last-resort KEM prekey replaces the stored one, one-time keys are added. Returns the counts

@@ -24,6 +24,7 @@ public sealed partial class ConversationGrain
     public async Task<AppendResult> AppendAsync(AppendRequest request)
     {
         EnsureMember(request.Sender.UserId);
+        EnsureNotBlocked();
         ValidateSend(request);
 
         var key = new ClientMessageKey(request.Sender.Key, request.ClientMessageId);

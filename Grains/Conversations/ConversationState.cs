@@ -11,6 +11,8 @@ public sealed class ConversationState
 
     /// <summary>Disappearing-message timer in milliseconds, 0 when off (ConversationGrain.Live.cs).</summary>
     [Id(10)] public long DisappearAfterMs { get; set; }
+    /// <summary>Direct only: the users of the pair who blocked the other. Set also before the conversation exists.</summary>
+    [Id(4)] public List<string> BlockedBy { get; set; } = [];
 
     public bool Exists => Members.Count > 0;
 }

@@ -15,7 +15,8 @@ internal static class MessageViews
         var erased = row.IsErased || row.ExpiresAtMs <= nowMs;
         return new(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs,
             erased ? null : row.SharedCiphertext,
-            erased ? null : row.DeviceCiphertexts.FirstOrDefault(c => c.UserId == reader.UserId && c.DeviceId == reader.DeviceId)?.Ciphertext)
+            erased ? null : row.DeviceCiphertexts.FirstOrDefault(c => c.UserId == reader.UserId && c.DeviceId == reader.DeviceId)?.Ciphertext,
+            row.DeletedMs is not null)
         {
             ExpiresAtMs = row.ExpiresAtMs,
             Erased = erased,

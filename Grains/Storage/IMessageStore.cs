@@ -39,11 +39,22 @@ public interface IMessageStore
 
     /// <summary>All cursors of one device (key "{userId}/{deviceId}").</summary>
     Task<IReadOnlyDictionary<string, long>> LoadCursorsAsync(string deviceKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Turns one message into a tombstone: erases its shared ciphertext (and its per-device ciphertexts
+    /// unless <paramref name="keepDeviceCiphertexts"/>) and records when. False when there is no such
+    /// row or it already is a tombstone; then nothing changes. Not group-committed: deletions are rare.
+    /// </summary>
+    Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are not tombstones.</summary>
+    Task<long> CountUnreadAsync(string conversationId, long afterSeq, string readerUserId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// One stored message row. Ciphertexts are opaque. <paramref name="ExpiresAtMs"/> (Unix ms) is set for
 /// disappearing messages; once expired the sweep erases both ciphertexts (<see cref="IsErased"/>).
+/// <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone).
 /// </summary>
 public sealed record StoredMessage(
     string ConversationId,
@@ -53,10 +64,11 @@ public sealed record StoredMessage(
     long ServerTimestampMs,
     byte[]? SharedCiphertext,
     IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
+    long? DeletedMs = null,
     long? ExpiresAtMs = null)
 {
-    /// <summary>A sent message always carries a ciphertext; a row with none was erased.</summary>
-    public bool IsErased => SharedCiphertext is null && DeviceCiphertexts.Count == 0;
+    /// <summary>A sent message always carries a ciphertext; a row with none, and no tombstone, was erased (expired).</summary>
+    public bool IsErased => DeletedMs is null && SharedCiphertext is null && DeviceCiphertexts.Count == 0;
 }
 
 /// <summary>The idempotency key of a send: the sending device and its client message id.</summary>

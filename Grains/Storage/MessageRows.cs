@@ -3,7 +3,7 @@ using XChat.Grains.Conversations;
 
 namespace XChat.Grains.Storage;
 
-/// <summary>Maps a row selected with <see cref="MessageStoreSql.MessageColumns"/> to a <see cref="StoredMessage"/>.</summary>
+/// <summary>Maps a row selected with <see cref="MessageStoreSql.ReadColumns"/> to a <see cref="StoredMessage"/>.</summary>
 internal static class MessageRows
 {
     public static StoredMessage Read(DbDataReader reader) => new(
@@ -15,7 +15,9 @@ internal static class MessageRows
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
         DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
-        ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8));
+        // expires_at is one of the written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
+        ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8),
+        DeletedMs: reader.FieldCount > 9 && !reader.IsDBNull(9) ? reader.GetInt64(9) : null);
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

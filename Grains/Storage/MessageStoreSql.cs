@@ -10,11 +10,14 @@ internal static class MessageStoreSql
     public const string MessageColumns =
         "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts, expires_at";
 
+    /// <summary>What reads select: the written columns plus the tombstone time, which appends never set.</summary>
+    public const string ReadColumns = MessageColumns + ", deleted_ms";
+
     public const string ReadAfter =
-        $"SELECT {MessageColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq > @seq ORDER BY seq ASC LIMIT @limit";
+        $"SELECT {ReadColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq > @seq ORDER BY seq ASC LIMIT @limit";
 
     public const string ReadBefore =
-        $"SELECT {MessageColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq < @seq ORDER BY seq DESC LIMIT @limit";
+        $"SELECT {ReadColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq < @seq ORDER BY seq DESC LIMIT @limit";
 
     // ORDER BY … LIMIT 1 rather than MAX(seq): both planners turn it into one index probe.
     public const string LastSeq =

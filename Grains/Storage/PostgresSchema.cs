@@ -7,6 +7,9 @@ internal static class PostgresSchema
     public const long SchemaLockKey = 0x5843_6861_7453_7430; // "XChatSt0"
 
     // sender_device_id is bigint, not int: device ids are uint and must fit whole.
+    // The client-id key leads with client_message_id, which clients make time-ordered (UUIDv7), so
+    // inserts append to the right edge of that index (see SqliteSchema). Tables created before
+    // kept the conversation-first order; both serve the same lookups.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS xchat_messages (
             conversation_id    text   NOT NULL,
@@ -18,7 +21,7 @@ internal static class PostgresSchema
             shared_ciphertext  bytea  NULL,
             device_ciphertexts bytea  NULL,
             CONSTRAINT xchat_messages_pk PRIMARY KEY (conversation_id, seq),
-            CONSTRAINT xchat_messages_client_id_uq UNIQUE (conversation_id, sender_user_id, sender_device_id, client_message_id)
+            CONSTRAINT xchat_messages_client_id_uq UNIQUE (client_message_id, sender_user_id, sender_device_id, conversation_id)
         );
         CREATE TABLE IF NOT EXISTS xchat_cursors (
             device_key      text   NOT NULL,
@@ -26,6 +29,16 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
+        """ + ContentColumns + ExpiryColumn;
+
+    // Added after the first release: databases created before get the column on start. A nullable
+    // column without a default is a catalog change only, and the append statement does not name it.
+    private const string ContentColumns = """
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS deleted_ms bigint NULL;
+        """;
+
+    // Disappearing messages (Expiry/): the append writes expires_at; only rows that have one are indexed.
+    private const string ExpiryColumn = """
         ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS expires_at bigint NULL;
         CREATE INDEX IF NOT EXISTS xchat_messages_expiry_ix ON xchat_messages (expires_at) WHERE expires_at IS NOT NULL;
         """;

@@ -8,7 +8,7 @@ namespace XChat.Grains.Storage;
 /// and cursors, and the reads whose SQL is the same on both. A backend supplies schema creation,
 /// reader connections, the batch transaction and the client-id lookup.
 /// </summary>
-public abstract class RelationalMessageStore : IMessageStore, IAsyncDisposable, IDisposable
+public abstract partial class RelationalMessageStore : IMessageStore, IAsyncDisposable, IDisposable
 {
     private readonly GroupCommitWriter _writer;
     private int _disposed;

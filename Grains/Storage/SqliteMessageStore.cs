@@ -53,6 +53,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await AddExpiryColumnAsync(connection, cancellationToken).ConfigureAwait(false);
+        await AddContentColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
     }

@@ -63,10 +63,24 @@ public sealed class LinkGrain(IOptions<XChatGrainOptions> options, TimeProvider 
             throw new NotFoundException("The link expired or was lost; ask for a new code.");
         }
 
-        var remaining = pending.ExpiresAt - time.GetUtcNow();
-        var wait = remaining < maxWait ? remaining : maxWait;
-        var done = await Task.WhenAny(_approved.Task, Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time));
-        return done == _approved.Task ? await _approved.Task : null;
+        // Until approval, maxWait, or expiry. A timer may fire a little before the clock reaches
+        // the expiry; then wait out the rest, so a null at expiry means the link is really gone.
+        var giveUpAt = time.GetUtcNow() + maxWait;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var until = pending.ExpiresAt < giveUpAt ? pending.ExpiresAt : giveUpAt;
+            if (until <= now)
+            {
+                return null;
+            }
+
+            var done = await Task.WhenAny(_approved.Task, Task.Delay(until - now, time));
+            if (done == _approved.Task)
+            {
+                return await _approved.Task;
+            }
+        }
     }
 
     private PendingLink? Live() => _pending is { } p && p.ExpiresAt > time.GetUtcNow() ? p : null;

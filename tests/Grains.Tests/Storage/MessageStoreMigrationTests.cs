@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using XChat.Grains.Storage;
+
+namespace XChat.Grains.Tests.Storage;
+
+/// <summary>A database created before tombstones existed gets the column when a store starts on it, rows intact.</summary>
+public sealed class MessageStoreMigrationTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
+{
+    // The message table as the first release created it (no deleted_ms), with one row.
+    private const string LegacyTable = """
+        CREATE TABLE xchat_messages (
+            conversation_id TEXT NOT NULL, seq BIGINT NOT NULL, sender_user_id TEXT NOT NULL, sender_device_id BIGINT NOT NULL,
+            client_message_id TEXT NOT NULL, server_ts_ms BIGINT NOT NULL, shared_ciphertext {0} NULL, device_ciphertexts {0} NULL,
+            PRIMARY KEY (conversation_id, seq), UNIQUE (conversation_id, sender_user_id, sender_device_id, client_message_id));
+        INSERT INTO xchat_messages VALUES ('g_old', 1, 'alice', 1, 'c1', 1700000000000, {1}, NULL);
+        """;
+
+    [Fact]
+    public async Task InitializeAsync_SqliteFileWithoutTheTombstoneColumn_AddsItAndKeepsRows()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "xchat-store-tests", $"{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, LegacyTable, "BLOB", "x'0102'");
+            await command.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            await using var store = new SqliteMessageStore(Options.Create(new SqliteMessageStoreOptions { DatabasePath = path }), NullLogger<SqliteMessageStore>.Instance);
+            await store.InitializeAsync();
+            await store.InitializeAsync();
+            await AssertMigratedAsync(store);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task InitializeAsync_PostgresTableWithoutTheTombstoneColumn_AddsItAndKeepsRows()
+    {
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, LegacyTable, "bytea", "'\\x0102'::bytea"), connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresMessageStore(Options.Create(new PostgresMessageStoreOptions { ConnectionString = database.ConnectionString }), NullLogger<PostgresMessageStore>.Instance);
+        await store.InitializeAsync();
+        await store.InitializeAsync();
+        await AssertMigratedAsync(store);
+    }
+
+    private static async Task AssertMigratedAsync(RelationalMessageStore store)
+    {
+        var old = Assert.Single(await store.ReadAfterAsync("g_old", 0, 10));
+        Assert.True(old.DeletedMs is null && old.SharedCiphertext is [1, 2], "the old row reads as before, not deleted");
+        Assert.True(await store.EraseMessageAsync("g_old", 1, 100, keepDeviceCiphertexts: false));
+        Assert.Equal(100, (await store.ReadAfterAsync("g_old", 0, 1))[0].DeletedMs);
+    }
+}

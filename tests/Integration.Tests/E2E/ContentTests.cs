@@ -1,0 +1,249 @@
+using Microsoft.Data.Sqlite;
+using XChat.Client.Messaging;
+
+namespace XChat.Integration.Tests.E2E;
+
+/// <summary>
+/// Replies, edits, deletes for everyone, reactions, receipts, blocking and the chat list between
+/// XChatClient profiles through a real standalone server.
+/// </summary>
+public sealed class ContentTests : IAsyncLifetime
+{
+    private E2EWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await E2EWorld.StartAsync("xchat-content-");
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task ReplyEditAndReactions_ReachThePeer_AndTheHistoryShowsTheirResult()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        var first = await alice.SendTextAsync("bob", _world.Text("first"));
+        Assert.Equal(_world.Text("first"), Assert.Single((await bob.SyncAsync()).Messages).Text);
+        var conversation = first.Conversation;
+
+        var reply = await bob.ReplyAsync(conversation, first.Seq, _world.Text("reply"));
+        var edited = _world.Text("first-edited");
+        await alice.EditAsync(conversation, first.Seq, edited);
+
+        var atAlice = await alice.SyncAsync();
+        Assert.Empty(atAlice.Failures);
+        var got = Assert.Single(atAlice.Messages);
+        Assert.True(got.Type == ChatMessageTypes.Text && got.ReplyTo == first.Seq && got.Seq == reply.Seq, "the peer receives the reply with the seq it quotes");
+
+        var atBob = await bob.SyncAsync();
+        var edit = Assert.Single(atBob.Messages);
+        Assert.Equal((ChatMessageTypes.Edit, (long?)first.Seq, edited), (edit.Type, edit.Target, edit.Text));
+        var bobsCopy = (await bob.HistoryAsync("alice")).Single(m => m.Seq == first.Seq);
+        Assert.True(bobsCopy.Edited && bobsCopy.Text == edited, "the receiver's history holds the edited text");
+
+        // Editing someone else's message is refused by the sender's client...
+        await Assert.ThrowsAsync<XChatClientException>(() => bob.EditAsync(conversation, first.Seq, _world.Text("not-yours")));
+
+        // ...and by the receiver, should a client send it anyway.
+        var forged = await bob.SendBodyUncheckedAsync(conversation, MessageBody.ForEdit(first.Seq, _world.Text("forged"), "bob", DateTimeOffset.UtcNow));
+        var rejected = await alice.SyncAsync();
+        Assert.Empty(rejected.Messages);
+        var failure = Assert.Single(rejected.Failures);
+        Assert.Equal((MessageFailureKind.RejectedContent, forged), (failure.Kind, failure.Seq));
+        Assert.Equal(edited, (await alice.HistoryAsync("bob")).Single(m => m.Seq == first.Seq).Text);
+
+        // Reactions: one per user, replaced, then removed.
+        await bob.ReactAsync(conversation, first.Seq, "👍");
+        await bob.ReactAsync(conversation, first.Seq, "❤️");
+        var reactions = (await alice.SyncAsync()).Messages;
+        Assert.Equal(["👍", "❤️"], reactions.Select(m => m.Emoji));
+        Assert.All(reactions, m => Assert.Equal((ChatMessageTypes.Reaction, (long?)first.Seq), (m.Type, m.Target)));
+        var reacted = (await alice.HistoryAsync("bob")).Single(m => m.Seq == first.Seq);
+        Assert.Equal(new Dictionary<string, string> { ["bob"] = "❤️" }, reacted.Reactions);
+
+        await bob.RemoveReactionAsync(conversation, first.Seq);
+        var removed = Assert.Single((await alice.SyncAsync()).Messages);
+        Assert.True(removed.Removed, "the removal arrives as a reaction event with removed set");
+        Assert.Empty((await alice.HistoryAsync("bob")).Single(m => m.Seq == first.Seq).Reactions);
+        await Assert.ThrowsAsync<XChatClientException>(() => bob.ReactAsync(conversation, first.Seq, "not an emoji"));
+
+        _world.AssertServerStorageHasNoMarker();
+    }
+
+    [Fact]
+    public async Task DeleteForEveryone_ErasesTheCiphertextFromStorage_AndADeviceThatSyncsLaterSeesTheTombstone()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var bob2 = await _world.LinkAsync(bob, "bob2");
+        var doomed = await alice.SendTextAsync("bob", _world.Text("doomed"));
+        var kept = await alice.SendTextAsync("bob", _world.Text("kept"));
+        var conversation = doomed.Conversation;
+        Assert.Equal(2, (await bob.SyncAsync()).Messages.Count);
+        Assert.True(RowHasCiphertext(conversation, doomed.Seq), "the message is stored as ciphertext before the delete");
+
+        // Only the sender may delete for everyone: the server refuses bob.
+        await Assert.ThrowsAsync<XChatClientException>(() => bob.DeleteForEveryoneAsync(conversation, doomed.Seq));
+        Assert.True(RowHasCiphertext(conversation, doomed.Seq), "a refused delete changes nothing");
+
+        await alice.DeleteForEveryoneAsync(conversation, doomed.Seq);
+
+        Assert.False(RowHasCiphertext(conversation, doomed.Seq), "the deleted message's ciphertext is gone from the SQLite rows");
+        Assert.True(RowHasCiphertext(conversation, kept.Seq), "the other message is untouched");
+
+        // bob had it: the encrypted notice deletes his copy.
+        var notice = Assert.Single((await bob.SyncAsync()).Messages);
+        Assert.Equal((ChatMessageTypes.Delete, (long?)doomed.Seq), (notice.Type, notice.Target));
+        var bobsCopy = (await bob.HistoryAsync("alice")).Single(m => m.Seq == doomed.Seq);
+        Assert.True(bobsCopy.Deleted && bobsCopy.Text.Length == 0, "the receiver's copy is deleted");
+
+        // bob2 syncs only now: the tombstone, then the kept message, then the notice (its target already gone).
+        var late = await bob2.SyncAsync();
+        Assert.Equal((ChatMessageTypes.Deleted, doomed.Seq), (late.Messages[0].Type, late.Messages[0].Seq));
+        Assert.Equal(_world.Text("kept"), late.Messages[1].Text);
+        Assert.DoesNotContain(late.Messages, m => m.Text == _world.Text("doomed"));
+        Assert.True((await bob2.HistoryAsync("alice")).Single(m => m.Seq == doomed.Seq).Deleted, "the late device keeps a tombstone in its history");
+        Assert.Equal(1, (await alice.HistoryAsync("bob")).Count(m => m.Deleted));
+    }
+
+    [Fact]
+    public async Task DeleteForEveryone_InAGroup_ALateMemberStillReadsTheSendersNextMessages()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        var group = await alice.CreateGroupAsync("weekend", ["bob", "carol"]);
+        await bob.SyncAsync();
+
+        // bob's first group message carries his sender key to every member device; then he deletes it.
+        var first = await bob.SendGroupTextAsync(group.Id, _world.Text("g-doomed"));
+        var second = await bob.SendGroupTextAsync(group.Id, _world.Text("g-kept"));
+        await bob.ReactAsync(group.Id, second.Seq, "🎉");
+        await bob.DeleteForEveryoneAsync(group.Id, first.Seq);
+        Assert.False(RowHasContent(group.Id, first.Seq), "the group message's content is gone from the SQLite row");
+
+        // carol fetches everything only now: the tombstone, then bob's next message, which needs the key that came with the first.
+        var late = await carol.SyncAsync();
+        Assert.Empty(late.Failures);
+        Assert.Contains(late.Messages, m => m.Type == ChatMessageTypes.Deleted && m.Seq == first.Seq);
+        Assert.Contains(late.Messages, m => m.Text == _world.Text("g-kept"));
+        Assert.DoesNotContain(late.Messages, m => m.Text == _world.Text("g-doomed"));
+        var history = await carol.GroupHistoryAsync(group.Id);
+        Assert.True(history.Single(m => m.Seq == first.Seq).Deleted, "the late member keeps a tombstone");
+        Assert.Equal("🎉", history.Single(m => m.Seq == second.Seq).Reactions["bob"]);
+
+        // alice only tries to delete bob's message: refused, nothing erased.
+        await Assert.ThrowsAsync<XChatClientException>(() => alice.DeleteForEveryoneAsync(group.Id, second.Seq));
+        Assert.True(RowHasContent(group.Id, second.Seq));
+        _world.AssertServerStorageHasNoMarker();
+    }
+
+    [Fact]
+    public async Task Receipts_DeliveredThenRead_AreVisibleToTheSender()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await alice.SendTextAsync("bob", _world.Text("r1"));
+        var second = await alice.SendTextAsync("bob", _world.Text("r2"));
+        var conversation = second.Conversation;
+
+        var sent = Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq));
+        Assert.Equal(("bob", ReceiptState.Sent), (sent.Handle, sent.State));
+        Assert.Empty((await alice.SyncAsync()).Receipts);
+
+        await bob.SyncAsync();
+        Assert.Equal(ReceiptState.Delivered, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
+        var delivered = Assert.Single((await alice.SyncAsync()).Receipts);
+        Assert.Equal((ReceiptState.Delivered, second.Seq, "bob"), (delivered.State, delivered.UpToSeq, delivered.Handle));
+
+        await bob.MarkReadAsync(conversation);
+        Assert.Equal(ReceiptState.Read, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
+        var read = Assert.Single((await alice.SyncAsync()).Receipts);
+        Assert.Equal((ReceiptState.Read, second.Seq), (read.State, read.UpToSeq));
+        Assert.Empty((await alice.SyncAsync()).Receipts);
+    }
+
+    [Fact]
+    public async Task Block_RefusesDirectMessagesBothWays_UntilUnblocked_AndHidesGroupMessagesForTheBlocker()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        await bob.SendTextAsync("alice", _world.Text("before"));
+        await alice.SyncAsync();
+
+        await alice.BlockAsync("bob");
+
+        var refused = await Assert.ThrowsAsync<XChatClientException>(() => bob.SendTextAsync("alice", _world.Text("blocked")));
+        Assert.Contains("blocked", refused.Message);
+        await Assert.ThrowsAsync<XChatClientException>(() => alice.SendTextAsync("bob", _world.Text("to-blocked")));
+        Assert.Empty((await alice.SyncAsync()).Messages);
+        Assert.Empty((await bob.SyncAsync()).Messages);
+
+        // Groups still carry bob's messages; alice's client drops them, carol sees them.
+        var group = await carol.CreateGroupAsync("g", ["alice", "bob"]);
+        await alice.SyncAsync();
+        await bob.SyncAsync();
+        await bob.SendGroupTextAsync(group.Id, _world.Text("group-from-bob"));
+        Assert.DoesNotContain((await alice.SyncAsync()).Messages, m => m.FromUserId == bob.UserId);
+        Assert.Contains((await carol.SyncAsync()).Messages, m => m.Text == _world.Text("group-from-bob"));
+
+        await alice.UnblockAsync("bob");
+        await bob.SendTextAsync("alice", _world.Text("after"));
+        Assert.Equal([_world.Text("after")], (await alice.SyncAsync()).Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Chats_ShowUnreadCountsAndLastActivity_ThatDropAfterReading()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        for (var i = 0; i < 3; i++)
+        {
+            await bob.SendTextAsync("alice", _world.Text($"b{i}"));
+        }
+
+        var last = await carol.SendTextAsync("alice", _world.Text("c"));
+        await alice.SendTextAsync("carol", _world.Text("own"));
+        await alice.SyncAsync();
+
+        var chats = await alice.ChatsAsync();
+        Assert.Equal(["carol", "bob"], chats.Select(c => c.Title));
+        Assert.Equal([1L, 3L], chats.Select(c => c.Unread));
+        Assert.True(chats[0].LastActivity >= last.SentAt.AddSeconds(-5) && chats[0].LastActivity >= chats[1].LastActivity, "the list is ordered by last activity");
+
+        await alice.MarkReadAsync(chats[1].Conversation);
+        Assert.Equal([1L, 0L], (await alice.ChatsAsync()).Select(c => c.Unread));
+
+        await bob.SendTextAsync("alice", _world.Text("b3"));
+        var again = await alice.ChatsAsync();
+        Assert.Equal(("bob", 1L), (again[0].Title, again[0].Unread));
+    }
+
+    /// <summary>Reads the server's SQLite file: true when the row's shared ciphertext (a group message's content) is still there.</summary>
+    private bool RowHasContent(string conversation, long seq)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _world.Server.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shared_ciphertext IS NOT NULL FROM xchat_messages WHERE conversation_id = $c AND seq = $s";
+        command.Parameters.AddWithValue("$c", conversation);
+        command.Parameters.AddWithValue("$s", seq);
+        return Convert.ToBoolean(command.ExecuteScalar() ?? throw new InvalidOperationException("no such row"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the server's SQLite file: true when the row still holds a ciphertext.</summary>
+    private bool RowHasCiphertext(string conversation, long seq)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _world.Server.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT shared_ciphertext IS NOT NULL OR device_ciphertexts IS NOT NULL, deleted_ms IS NULL FROM xchat_messages WHERE conversation_id = $c AND seq = $s";
+        command.Parameters.AddWithValue("$c", conversation);
+        command.Parameters.AddWithValue("$s", seq);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), "the row exists (a tombstone stays)");
+        var hasCiphertext = reader.GetBoolean(0);
+        Assert.Equal(hasCiphertext, reader.GetBoolean(1));
+        return hasCiphertext;
+    }
+}
