@@ -35,7 +35,7 @@ public sealed partial class XChatClient
                         await _profile.Content.SaveAsync(conversation, seq, new MessageContentState { ReplyTo = replyTo }).ConfigureAwait(false);
                     }
 
-                    messages.Add(message with { ReplyTo = body.ReplyTo });
+                    messages.Add(WithLiveDetails(message with { ReplyTo = body.ReplyTo })); // ExpiresAt of a disappearing message
                 }
 
                 return;

@@ -101,7 +101,7 @@ public sealed partial class ConversationGrain
 
                 var request = batch[i].Request;
                 rows.Add(new StoredMessage(Id, ++seq, request.Sender, request.ClientMessageId, now,
-                    request.SharedCiphertext, request.DeviceCiphertexts, expiresAt));
+                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt));
                 results[i] = new AppendResult(seq, now, Duplicate: false);
             }
 

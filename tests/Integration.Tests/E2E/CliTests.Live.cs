@@ -30,7 +30,7 @@ public sealed partial class CliTests
         var sync = await RunAsync("sync", "--json", "--profile", bob);
         Assert.Equal(0, sync.Code);
         using var json = JsonDocument.Parse(Assert.Single(Lines(sync.Out)));
-        var attachment = json.RootElement.GetProperty("attachment");
+        Assert.True(json.RootElement.TryGetProperty("attachment", out var attachment), $"sync --json shows the attachment: {sync.Out}");
         Assert.Equal(attachmentId, attachment.GetProperty("id").GetString());
         Assert.Equal("report.pdf", attachment.GetProperty("fileName").GetString());
         Assert.Equal("application/pdf", attachment.GetProperty("contentType").GetString());
