@@ -1,3 +1,4 @@
+using XChat.Gateway.Connections;
 using XChat.Grains.Conversations;
 using XChat.Grains.Live;
 using XChat.Protocol;
@@ -5,7 +6,7 @@ using XChat.Protocol;
 namespace XChat.Gateway.Dispatch;
 
 /// <summary>Typing, presence and the disappearing-message timer (PROTOCOL.md "Typing and presence", "Disappearing messages").</summary>
-public sealed class LiveDispatcher(IGrainFactory grains)
+public sealed class LiveDispatcher(IGrainFactory grains, ConnectionRegistry registry)
 {
     /// <summary>Most users one presence request may ask about.</summary>
     public const int MaxPresenceUsers = 256;
@@ -13,6 +14,12 @@ public sealed class LiveDispatcher(IGrainFactory grains)
     public async Task<ServerFrame> TypingAsync(DeviceAddress device, TypingRequest request)
     {
         var conversationId = RequestDispatcher.RequireConversationId(request.ConversationId);
+        // Each indicator fans out to every member: it draws on the device's send bucket like a message.
+        if (!registry.RateLimiter(device).TryTake(out var retryAfter))
+        {
+            throw new RequestException(ErrorCode.RateLimited, "Too many sends; slow down.", (uint)Math.Ceiling(retryAfter.TotalMilliseconds));
+        }
+
         await grains.GetGrain<IConversationLiveGrain>(conversationId).SendTypingAsync(device, request.Typing);
         return new ServerFrame { Ok = new Empty() };
     }

@@ -15,7 +15,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
     private readonly PreKeyDispatcher _preKeys = new(references);
-    private readonly LiveDispatcher _live = new(grains);
+    private readonly LiveDispatcher _live = new(grains, registry);
     private readonly AttachmentDispatcher _attachments = new(grains);
     private readonly ContentDispatcher _content = new(references);
 

@@ -57,6 +57,28 @@ public sealed class LiveFeatureTests
     }
 
     [Fact]
+    public async Task Typing_Flood_RateLimitedLikeSends()
+    {
+        await using var world = await E2EWorld.StartAsync("xchat-live-typing-rate-",
+            new Dictionary<string, string?>(FastSweeps) { ["XChat:Gateway:SendsPerSecond"] = "1", ["XChat:Gateway:SendBurst"] = "3" });
+        await using var alice = await world.RegisterAsync("alice");
+        await using var bob = await world.RegisterAsync("bob");
+        var conversation = (await alice.SendTextAsync("bob", world.Text("hello"))).Conversation;
+
+        // A burst of 3 refilled at 1/s: ten indicators in a row cannot all pass.
+        var limited = await Assert.ThrowsAsync<XChatServerException>(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await alice.Connection.SendTypingAsync(conversation, i % 2 == 0);
+            }
+        });
+
+        Assert.Equal(ErrorCode.RateLimited, limited.Code);
+        Assert.True(limited.RetryAfter > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task Presence_OnlyContactsSee_HiddenIsUnknown_OfflineHasLastSeen()
     {
         await using var world = await E2EWorld.StartAsync("xchat-live-presence-", FastSweeps);
