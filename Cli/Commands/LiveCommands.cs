@@ -191,6 +191,12 @@ internal static class LiveCommands
         return command;
     }
 
+    /// <summary>One stderr line per typing indicator <c>watch</c> receives (the sender's user id: the receive loop must not wait for a lookup).</summary>
+    public static void PrintTyping(Protocol.TypingPush typing) =>
+        Console.Error.WriteLine(typing.Typing
+            ? $"{typing.UserId} is typing in {typing.ConversationId}"
+            : $"{typing.UserId} stopped typing in {typing.ConversationId}");
+
     /// <summary>Runs <paramref name="work"/> under a Spectre progress bar on stderr; <paramref name="total"/> null means the size is learned as it goes.</summary>
     private static async Task WithProgressAsync(string label, long? total, Func<IProgress<long>, Task> work)
     {

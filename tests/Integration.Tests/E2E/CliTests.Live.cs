@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using XChat.TestSupport;
@@ -65,6 +66,32 @@ public sealed partial class CliTests
         Assert.Contains("report.pdf", history.Out); // the file message from before the timer stays
 
         Assert.Equal(0, (await RunAsync("disappear", "bob", "off", "--profile", alice)).Code);
+
+        // Bob watches; Alice's typing indicator shows on his stderr and is not a message.
+        using var watch = Start("watch", "--json", "--profile", bob);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            while (await watch.StandardError.ReadLineAsync(timeout.Token) is { } status && !status.StartsWith("Watching", StringComparison.Ordinal))
+            {
+            }
+
+            Assert.Equal(0, (await RunAsync("typing", "bob", "--profile", alice)).Code);
+            string? typing = null;
+            while (typing is null && await watch.StandardError.ReadLineAsync(timeout.Token) is { } line)
+            {
+                typing = line.Contains("is typing in d_", StringComparison.Ordinal) ? line : null;
+            }
+
+            Assert.NotNull(typing);
+        }
+        finally
+        {
+            Process.GetProcessById(watch.Id).Kill();
+            await watch.WaitForExitAsync();
+        }
+
+        Assert.Equal(2, (await RunAsync("typing", "--profile", alice)).Code);
         await server.StopAsync();
         try
         {
