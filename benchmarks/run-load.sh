@@ -5,6 +5,7 @@
 # the bare Kestrel relay in the same run, and stops the server it started (by PID).
 #
 #   benchmarks/run-load.sh [xchat-load options]     e.g. --pairs 100 --messages 200 --window 10
+#   add --e2e-compare to run the XChat workload plain and end-to-end encrypted in the same run
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

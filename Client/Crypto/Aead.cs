@@ -16,17 +16,23 @@ internal static class Aead
 
     public static byte[] Encrypt(IAeadCipher cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
+        var ciphertext = new byte[plaintext.Length + TagSize];
+        Encrypt(cipher, key, nonce, plaintext, associatedData, ciphertext);
+        return ciphertext;
+    }
+
+    /// <summary>Writes ciphertext || tag into <paramref name="destination"/>, which must be exactly plaintext length + 16 bytes.</summary>
+    public static void Encrypt(IAeadCipher cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    {
+        Requires.Length(destination, plaintext.Length + TagSize, nameof(destination));
         Init(cipher, forEncryption: true, key, nonce);
         cipher.ProcessAadBytes(associatedData);
-        var ciphertext = new byte[plaintext.Length + TagSize];
-        var written = cipher.ProcessBytes(plaintext, ciphertext);
-        written += cipher.DoFinal(ciphertext.AsSpan(written));
-        if (written != ciphertext.Length)
+        var written = cipher.ProcessBytes(plaintext, destination);
+        written += cipher.DoFinal(destination[written..]);
+        if (written != destination.Length)
         {
-            throw new CryptographicException($"The AEAD wrote {written} bytes, expected {ciphertext.Length}.");
+            throw new CryptographicException($"The AEAD wrote {written} bytes, expected {destination.Length}.");
         }
-
-        return ciphertext;
     }
 
     public static bool TryDecrypt(IAeadCipher cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData, out byte[] plaintext)

@@ -48,6 +48,22 @@ public static class Ed25519
     }
 
     /// <summary>
+    /// Signs with a key pair whose public key is already known, saving the scalar multiplication that
+    /// derives it from the private key (half the cost of signing). <paramref name="publicKey"/> must be
+    /// the private key's own, from a pair generated or stored together: the signature commits to it,
+    /// and two signatures of one message under different public keys would reveal the private key.
+    /// </summary>
+    public static byte[] Sign(Ed25519KeyPair keyPair, ReadOnlySpan<byte> message)
+    {
+        ArgumentNullException.ThrowIfNull(keyPair);
+        Requires.Length(keyPair.PrivateKey, PrivateKeySize, nameof(keyPair));
+        Requires.Length(keyPair.PublicKey, PublicKeySize, nameof(keyPair));
+        var signature = new byte[SignatureSize];
+        Rfc8032.Ed25519.Sign(keyPair.PrivateKey, 0, keyPair.PublicKey, 0, message.ToArray(), 0, message.Length, signature, 0);
+        return signature;
+    }
+
+    /// <summary>
     /// True when the signature is valid for the message under the public key. A signature of the
     /// wrong length is a failed verification (it came from the peer); a public key of the wrong
     /// length is a caller bug and throws.

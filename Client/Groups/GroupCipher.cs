@@ -22,7 +22,7 @@ public sealed class GroupCipher(ISenderKeyStore store, SenderKeyName name)
         var (iteration, seed) = state.NextSendingKey();
         var header = SenderKeyMessage.EncodeHeader(name.DistributionId, state.ChainId, iteration);
         var ciphertext = SenderKeyKdf.Encrypt(seed, plaintext.Span, header);
-        var message = SenderKeyMessage.Create(header, ciphertext, state.SigningPrivateKey);
+        var message = SenderKeyMessage.Create(header, ciphertext, new Crypto.Ed25519KeyPair(state.SigningPrivateKey, state.SigningPublicKey));
         await store.StoreSenderKeyAsync(name, record);
         return message;
     }

@@ -13,8 +13,6 @@ internal static class SenderKeyKdf
 {
     public const int KeySize = RatchetKdf.KeySize;
 
-    private static readonly byte[] ZeroSalt = new byte[HkdfSha256.PseudorandomKeySize];
-
     private static ReadOnlySpan<byte> MessageInfo => "XChat_SenderKey_Message_AES-256-GCM"u8;
 
     /// <summary>The message key seed for this step and the next chain key (one step of the chain).</summary>
@@ -34,7 +32,8 @@ internal static class SenderKeyKdf
 
     private static (byte[] Key, byte[] Nonce) Expand(ReadOnlySpan<byte> seed)
     {
-        var output = HkdfSha256.DeriveKey(seed, ZeroSalt, MessageInfo, Aes256Gcm.KeySize + Aes256Gcm.NonceSize);
+        // The empty salt is HashLen zero bytes (RFC 5869 §2.2).
+        var output = HkdfSha256.DeriveKey(seed, salt: [], MessageInfo, Aes256Gcm.KeySize + Aes256Gcm.NonceSize);
         return (output[..Aes256Gcm.KeySize], output[Aes256Gcm.KeySize..]);
     }
 }

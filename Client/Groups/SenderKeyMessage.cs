@@ -60,10 +60,10 @@ public sealed class SenderKeyMessage
         return header;
     }
 
-    /// <summary>Header || ciphertext, signed with the chain's private signing key.</summary>
-    internal static SenderKeyMessage Create(ReadOnlySpan<byte> header, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> signingPrivateKey)
+    /// <summary>Header || ciphertext, signed with the chain's signing key pair (generated and stored together).</summary>
+    internal static SenderKeyMessage Create(ReadOnlySpan<byte> header, ReadOnlySpan<byte> ciphertext, Ed25519KeyPair signingKey)
     {
         byte[] signed = [.. header, .. ciphertext];
-        return new SenderKeyMessage([.. signed, .. Ed25519.Sign(signingPrivateKey, signed)]);
+        return new SenderKeyMessage([.. signed, .. Ed25519.Sign(signingKey, signed)]);
     }
 }

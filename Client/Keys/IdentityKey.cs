@@ -80,6 +80,10 @@ public sealed class IdentityKey : IEquatable<IdentityKey>
         return new IdentityKey(serialized[..32], serialized[32..64], serialized[64..], verifyBinding: false);
     }
 
+    /// <summary>The identity of this device's own key pair, whose binding it has just signed itself; lengths are still checked.</summary>
+    internal static IdentityKey FromOwnBinding(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> agreementKey, ReadOnlySpan<byte> bindingSignature) =>
+        new(signingKey, agreementKey, bindingSignature, verifyBinding: false);
+
     /// <summary>True when <paramref name="signature"/> is this identity's Ed25519 signature over <paramref name="message"/>.</summary>
     public bool VerifySignature(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) => Ed25519.Verify(_signingKey, message, signature);
 

@@ -12,7 +12,8 @@ public sealed class IdentityKeyPair
         ArgumentNullException.ThrowIfNull(agreement);
         Signing = signing;
         Agreement = agreement;
-        PublicKey = new IdentityKey(signing.PublicKey, agreement.PublicKey, Ed25519.Sign(signing.PrivateKey, agreement.PublicKey));
+        // Our own fresh signature: verifying it again (the public constructor) would only cost an Ed25519 check.
+        PublicKey = IdentityKey.FromOwnBinding(signing.PublicKey, agreement.PublicKey, Ed25519.Sign(signing, agreement.PublicKey));
     }
 
     /// <summary>The Ed25519 pair: signs prekeys, the binding and login challenges.</summary>
@@ -28,5 +29,5 @@ public sealed class IdentityKeyPair
     public static IdentityKeyPair Generate() => new(Ed25519.GenerateKeyPair(), X25519.GenerateKeyPair());
 
     /// <summary>Signs <paramref name="message"/> with the Ed25519 identity key.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(Signing.PrivateKey, message);
+    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(Signing, message);
 }

@@ -3,6 +3,7 @@
 // RatchetDecrypt, TrySkippedMessageKeys, SkipMessageKeys, DHRatchet) with the X3DH/PQXDH
 // integration of §7.1: SK is the initial root key, Bob's signed prekey his first ratchet key pair,
 // and the PQXDH associated data the session AD.
+using System.Security.Cryptography;
 using XChat.Client.Crypto;
 using XChat.Client.Errors;
 using XChat.Client.Keys;
@@ -56,12 +57,26 @@ internal static class DoubleRatchet
             throw new InvalidOperationException("The sending chain is exhausted; the peer must reply before more messages can be sent.");
         }
 
-        var (messageKey, nextChainKey) = RatchetKdf.Chain(chainKey);
-        var header = SignalMessage.EncodeHeader(state.SendingRatchetKey.PublicKey, state.PreviousSendCounter, state.SendCounter);
+        // The message is written in place: header, then ciphertext || tag straight from the AEAD.
+        Span<byte> messageKey = stackalloc byte[RatchetKdf.KeySize];
+        var nextChainKey = RatchetKdf.Chain(chainKey, messageKey);
+        var serialized = new byte[SignalMessage.HeaderSize + plaintext.Length + Aes256Gcm.TagSize];
+        var header = serialized.AsSpan(0, SignalMessage.HeaderSize);
+        SignalMessage.WriteHeader(header, state.SendingRatchetKey.PublicKey, state.PreviousSendCounter, state.SendCounter);
         state.SendingChainKey = nextChainKey;
         state.SendCounter++;
-        var ciphertext = RatchetKdf.Encrypt(messageKey, plaintext, [.. state.AssociatedData, .. header]);
-        return SignalMessage.FromParts(header, ciphertext);
+        Span<byte> associatedData = stackalloc byte[SessionState.AssociatedDataSize + SignalMessage.HeaderSize];
+        WriteAssociatedData(state, header, associatedData);
+        try
+        {
+            RatchetKdf.Encrypt(messageKey, plaintext, associatedData, serialized.AsSpan(SignalMessage.HeaderSize));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+        }
+
+        return SignalMessage.FromSerialized(serialized);
     }
 
     /// <summary>
@@ -70,7 +85,8 @@ internal static class DoubleRatchet
     /// </summary>
     public static byte[] Decrypt(SessionState state, SignalMessage message)
     {
-        byte[] associatedData = [.. state.AssociatedData, .. message.Header];
+        Span<byte> associatedData = stackalloc byte[SessionState.AssociatedDataSize + SignalMessage.HeaderSize];
+        WriteAssociatedData(state, message.Header, associatedData);
         if (state.SkippedKeys.TryTake(message.RatchetKey, message.Counter, out var skippedKey))
         {
             return Open(state, skippedKey, message, associatedData);
@@ -103,13 +119,28 @@ internal static class DoubleRatchet
         }
 
         SkipMessageKeys(state, message.Counter);
-        var (messageKey, nextChainKey) = RatchetKdf.Chain(state.ReceivingChainKey!);
-        state.ReceivingChainKey = nextChainKey;
+        Span<byte> messageKey = stackalloc byte[RatchetKdf.KeySize];
+        state.ReceivingChainKey = RatchetKdf.Chain(state.ReceivingChainKey!, messageKey);
         state.ReceiveCounter++;
-        return Open(state, messageKey, message, associatedData);
+        try
+        {
+            return Open(state, messageKey, message, associatedData);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(messageKey);
+        }
     }
 
-    private static byte[] Open(SessionState state, byte[] messageKey, SignalMessage message, byte[] associatedData)
+    /// <summary>The AEAD's associated data, session AD || encoded header, into <paramref name="destination"/>.</summary>
+    private static void WriteAssociatedData(SessionState state, ReadOnlySpan<byte> header, Span<byte> destination)
+    {
+        var sessionAssociatedData = state.AssociatedData;
+        sessionAssociatedData.CopyTo(destination);
+        header.CopyTo(destination[sessionAssociatedData.Length..]);
+    }
+
+    private static byte[] Open(SessionState state, ReadOnlySpan<byte> messageKey, SignalMessage message, ReadOnlySpan<byte> associatedData)
     {
         if (!RatchetKdf.TryDecrypt(messageKey, message.Ciphertext, associatedData, out var plaintext))
         {

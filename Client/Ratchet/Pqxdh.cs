@@ -106,7 +106,8 @@ internal static class Pqxdh
 
         try
         {
-            return HkdfSha256.DeriveKey(input, new byte[HkdfSha256.PseudorandomKeySize], Info, SharedKeySize);
+            // salt = 32 zero bytes, which RFC 5869 §2.2 defines as the same as no (empty) salt.
+            return HkdfSha256.DeriveKey(input, salt: [], Info, SharedKeySize);
         }
         finally
         {

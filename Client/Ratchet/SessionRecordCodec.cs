@@ -16,31 +16,41 @@ namespace XChat.Client.Ratchet;
 ///           previous chain count (1) || (ratchet key (32) || end counter (4))* ||
 ///           skipped count (4) || (ratchet key (32) || counter (4) || message key (32))* ||
 ///           [pending: signed prekey id (4) || [one-time prekey id] (1 + 4) || KEM prekey id (4) || CT (1088)]
-/// Version 1 is the only one; a reader meeting a newer one refuses it rather than guess.
+/// Version 1 is the only one; a reader meeting a newer one refuses it rather than guess. The record is
+/// sized first and written into one array, and read in place: it is parsed and written on every
+/// encrypt and decrypt.
 /// </remarks>
 internal static class SessionRecordCodec
 {
     public const byte Version = 1;
 
+    private const int OptionalKeySize = 1 + RatchetKdf.KeySize;
+
+    private const int PendingPreKeySize = 4 + 1 + 4 + 4 + MlKem768.CiphertextSize;
+
     public static byte[] Write(SessionRecord record)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
+        var size = 2;
+        foreach (var state in record.States)
         {
-            writer.Write(Version);
-            writer.Write((byte)record.States.Count);
-            foreach (var state in record.States)
-            {
-                WriteState(writer, state);
-            }
+            size += StateSize(state);
         }
 
-        return stream.ToArray();
+        var bytes = new byte[size];
+        var writer = new RecordWriter(bytes);
+        writer.Write(Version);
+        writer.Write((byte)record.States.Count);
+        foreach (var state in record.States)
+        {
+            WriteState(ref writer, state);
+        }
+
+        return writer.Position == size ? bytes : throw new InvalidOperationException("The session record's size was miscounted.");
     }
 
     public static SessionRecord Read(ReadOnlySpan<byte> serialized)
     {
-        using var reader = new BinaryReader(new MemoryStream(serialized.ToArray()));
+        var reader = new RecordReader(serialized);
         try
         {
             if (reader.ReadByte() != Version)
@@ -57,10 +67,10 @@ internal static class SessionRecordCodec
             var states = new List<SessionState>(count);
             for (var i = 0; i < count; i++)
             {
-                states.Add(ReadState(reader));
+                states.Add(ReadState(ref reader));
             }
 
-            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            if (!reader.AtEnd)
             {
                 throw new InvalidDataException("The session record has trailing bytes.");
             }
@@ -73,34 +83,46 @@ internal static class SessionRecordCodec
         }
     }
 
-    private static void WriteState(BinaryWriter writer, SessionState state)
+    private static int StateSize(SessionState state)
     {
-        writer.Write(state.LocalIdentity.Serialize());
-        writer.Write(state.RemoteIdentity.Serialize());
+        return (2 * IdentityKey.SerializedSize) + 1 + (4 * RatchetKdf.KeySize)
+            + OptionalSize(state.SendingChainKey) + 4 + 4
+            + OptionalSize(state.ReceivingRatchetKey) + OptionalSize(state.ReceivingChainKey) + 4
+            + 1 + (state.PreviousReceivingChains.Count * (RatchetKdf.KeySize + 4))
+            + 4 + (state.SkippedKeys.Count * (RatchetKdf.KeySize + 4 + RatchetKdf.KeySize))
+            + 1 + (state.PendingPreKey is null ? 0 : PendingPreKeySize);
+    }
+
+    private static int OptionalSize(byte[]? key) => key is null ? 1 : OptionalKeySize;
+
+    private static void WriteState(ref RecordWriter writer, SessionState state)
+    {
+        WriteIdentity(ref writer, state.LocalIdentity);
+        WriteIdentity(ref writer, state.RemoteIdentity);
         writer.Write(state.IsInitiator);
-        writer.Write(state.BaseKey);
-        writer.Write(state.RootKey);
-        writer.Write(state.SendingRatchetKey.PrivateKey);
-        writer.Write(state.SendingRatchetKey.PublicKey);
-        WriteOptional(writer, state.SendingChainKey);
+        WriteKey(ref writer, state.BaseKey);
+        WriteKey(ref writer, state.RootKey);
+        WriteKey(ref writer, state.SendingRatchetKey.PrivateKey);
+        WriteKey(ref writer, state.SendingRatchetKey.PublicKey);
+        WriteOptional(ref writer, state.SendingChainKey);
         writer.Write(state.SendCounter);
         writer.Write(state.PreviousSendCounter);
-        WriteOptional(writer, state.ReceivingRatchetKey);
-        WriteOptional(writer, state.ReceivingChainKey);
+        WriteOptional(ref writer, state.ReceivingRatchetKey);
+        WriteOptional(ref writer, state.ReceivingChainKey);
         writer.Write(state.ReceiveCounter);
         writer.Write((byte)state.PreviousReceivingChains.Count);
         foreach (var chain in state.PreviousReceivingChains)
         {
-            writer.Write(chain.RatchetKey);
+            WriteKey(ref writer, chain.RatchetKey);
             writer.Write(chain.EndCounter);
         }
 
         writer.Write(state.SkippedKeys.Count);
         foreach (var key in state.SkippedKeys.Keys)
         {
-            writer.Write(key.RatchetKey);
+            WriteKey(ref writer, key.RatchetKey);
             writer.Write(key.Counter);
-            writer.Write(key.MessageKey);
+            WriteKey(ref writer, key.MessageKey);
         }
 
         writer.Write(state.PendingPreKey is not null);
@@ -110,18 +132,19 @@ internal static class SessionRecordCodec
             writer.Write(pending.PreKeyId.HasValue);
             writer.Write(pending.PreKeyId?.Value ?? 0);
             writer.Write(pending.KyberPreKeyId.Value);
+            Requires(pending.KemCiphertext.Length == MlKem768.CiphertextSize);
             writer.Write(pending.KemCiphertext);
         }
     }
 
-    private static SessionState ReadState(BinaryReader reader)
+    private static SessionState ReadState(ref RecordReader reader)
     {
-        var local = IdentityKey.DeserializeFromOwnRecord(ReadExactly(reader, IdentityKey.SerializedSize));
-        var remote = IdentityKey.DeserializeFromOwnRecord(ReadExactly(reader, IdentityKey.SerializedSize));
-        var isInitiator = ReadBoolean(reader);
-        var baseKey = ReadKey(reader);
-        var rootKey = ReadKey(reader);
-        var sendingRatchetKey = new X25519KeyPair(ReadKey(reader), ReadKey(reader));
+        var local = IdentityKey.DeserializeFromOwnRecord(reader.ReadSpan(IdentityKey.SerializedSize));
+        var remote = IdentityKey.DeserializeFromOwnRecord(reader.ReadSpan(IdentityKey.SerializedSize));
+        var isInitiator = reader.ReadBoolean();
+        var baseKey = ReadKey(ref reader);
+        var rootKey = ReadKey(ref reader);
+        var sendingRatchetKey = new X25519KeyPair(ReadKey(ref reader), ReadKey(ref reader));
         var state = new SessionState
         {
             LocalIdentity = local,
@@ -130,11 +153,11 @@ internal static class SessionRecordCodec
             BaseKey = baseKey,
             RootKey = rootKey,
             SendingRatchetKey = sendingRatchetKey,
-            SendingChainKey = ReadOptional(reader),
+            SendingChainKey = ReadOptional(ref reader),
             SendCounter = reader.ReadUInt32(),
             PreviousSendCounter = reader.ReadUInt32(),
-            ReceivingRatchetKey = ReadOptional(reader),
-            ReceivingChainKey = ReadOptional(reader),
+            ReceivingRatchetKey = ReadOptional(ref reader),
+            ReceivingChainKey = ReadOptional(ref reader),
             ReceiveCounter = reader.ReadUInt32(),
         };
 
@@ -146,7 +169,7 @@ internal static class SessionRecordCodec
 
         for (var i = 0; i < chainCount; i++)
         {
-            state.PreviousReceivingChains.Add(new PreviousReceivingChain(ReadKey(reader), reader.ReadUInt32()));
+            state.PreviousReceivingChains.Add(new PreviousReceivingChain(ReadKey(ref reader), reader.ReadUInt32()));
         }
 
         var skippedCount = reader.ReadInt32();
@@ -157,45 +180,55 @@ internal static class SessionRecordCodec
 
         for (var i = 0; i < skippedCount; i++)
         {
-            state.SkippedKeys.Add(ReadKey(reader), reader.ReadUInt32(), ReadKey(reader));
+            state.SkippedKeys.Add(ReadKey(ref reader), reader.ReadUInt32(), ReadKey(ref reader));
         }
 
-        if (ReadBoolean(reader))
+        if (reader.ReadBoolean())
         {
             var signedPreKeyId = new SignedPreKeyId(reader.ReadUInt32());
-            var hasPreKey = ReadBoolean(reader);
+            var hasPreKey = reader.ReadBoolean();
             var preKeyId = reader.ReadUInt32();
             var kyberPreKeyId = new KyberPreKeyId(reader.ReadUInt32());
-            var kemCiphertext = ReadExactly(reader, MlKem768.CiphertextSize);
+            var kemCiphertext = reader.ReadBytes(MlKem768.CiphertextSize);
             state.PendingPreKey = new PendingPreKey(signedPreKeyId, hasPreKey ? new PreKeyId(preKeyId) : null, kyberPreKeyId, kemCiphertext);
         }
 
         return state;
     }
 
-    private static void WriteOptional(BinaryWriter writer, byte[]? key)
+    private static void WriteIdentity(ref RecordWriter writer, IdentityKey identity)
+    {
+        // The 128-byte form of IdentityKey.Serialize, without its intermediate array.
+        writer.Write(identity.SigningKey);
+        writer.Write(identity.AgreementKey);
+        writer.Write(identity.BindingSignature);
+    }
+
+    private static void WriteKey(ref RecordWriter writer, byte[] key)
+    {
+        // Every key of a state is 32 bytes: the size computation counts on it.
+        Requires(key.Length == RatchetKdf.KeySize);
+        writer.Write(key);
+    }
+
+    private static void WriteOptional(ref RecordWriter writer, byte[]? key)
     {
         writer.Write(key is not null);
         if (key is not null)
         {
-            writer.Write(key);
+            WriteKey(ref writer, key);
         }
     }
 
-    private static byte[]? ReadOptional(BinaryReader reader) => ReadBoolean(reader) ? ReadKey(reader) : null;
+    private static byte[]? ReadOptional(ref RecordReader reader) => reader.ReadBoolean() ? ReadKey(ref reader) : null;
 
-    private static byte[] ReadKey(BinaryReader reader) => ReadExactly(reader, RatchetKdf.KeySize);
+    private static byte[] ReadKey(ref RecordReader reader) => reader.ReadBytes(RatchetKdf.KeySize);
 
-    private static bool ReadBoolean(BinaryReader reader) => reader.ReadByte() switch
+    private static void Requires(bool condition)
     {
-        0 => false,
-        1 => true,
-        _ => throw new InvalidDataException("The session record is corrupt."),
-    };
-
-    private static byte[] ReadExactly(BinaryReader reader, int length)
-    {
-        var bytes = reader.ReadBytes(length);
-        return bytes.Length == length ? bytes : throw new EndOfStreamException();
+        if (!condition)
+        {
+            throw new InvalidOperationException("A session state holds a key of the wrong size.");
+        }
     }
 }

@@ -10,6 +10,9 @@ namespace XChat.Client.Ratchet;
 /// </summary>
 internal sealed class SessionState
 {
+    /// <summary>The size of <see cref="AssociatedData"/>: two 66-byte identity encodings.</summary>
+    public const int AssociatedDataSize = 2 * (1 + Ed25519.PublicKeySize + 1 + X25519.KeySize);
+
     private byte[]? _associatedData;
     private IdentityKey? _remoteIdentity;
 

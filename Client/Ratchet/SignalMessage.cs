@@ -56,16 +56,15 @@ public sealed class SignalMessage : CiphertextMessage
 
     public override byte[] Serialize() => (byte[])_serialized.Clone();
 
-    /// <summary>HEADER(dh_pair, pn, n) in its encoded form.</summary>
-    internal static byte[] EncodeHeader(ReadOnlySpan<byte> ratchetKey, uint previousCounter, uint counter)
+    /// <summary>HEADER(dh_pair, pn, n) in its encoded form, into the first <see cref="HeaderSize"/> bytes of <paramref name="destination"/>.</summary>
+    internal static void WriteHeader(Span<byte> destination, ReadOnlySpan<byte> ratchetKey, uint previousCounter, uint counter)
     {
-        var header = new byte[HeaderSize];
-        header[0] = CurrentVersion;
-        ratchetKey.CopyTo(header.AsSpan(1, X25519.KeySize));
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1 + X25519.KeySize), previousCounter);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1 + X25519.KeySize + 4), counter);
-        return header;
+        destination[0] = CurrentVersion;
+        ratchetKey.CopyTo(destination.Slice(1, X25519.KeySize));
+        BinaryPrimitives.WriteUInt32BigEndian(destination[(1 + X25519.KeySize)..], previousCounter);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[(1 + X25519.KeySize + 4)..], counter);
     }
 
-    internal static SignalMessage FromParts(ReadOnlySpan<byte> header, ReadOnlySpan<byte> ciphertext) => new([.. header, .. ciphertext]);
+    /// <summary>Wraps a complete message (header || ciphertext || tag) that the caller built and hands over.</summary>
+    internal static SignalMessage FromSerialized(byte[] serialized) => new(serialized);
 }

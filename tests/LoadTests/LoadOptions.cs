@@ -62,13 +62,19 @@ internal sealed record LoadOptions
 
     public bool SkipRelay { get; init; }
 
+    /// <summary>
+    /// pairs and cluster: whether the XChat workload is end-to-end encrypted (<see cref="E2ePair"/>):
+    /// off (the default), only encrypted (--e2e), or both one after the other in this run (--e2e-compare).
+    /// </summary>
+    public E2eMode E2e { get; init; } = E2eMode.Off;
+
     /// <summary>Only the pairs scenario has a relay baseline; the cluster scenario compares nothing.</summary>
     public bool RunsRelay => Scenario == LoadScenario.Pairs && !SkipRelay;
 
     public const string Usage =
         "xchat-load [--scenario pairs|group-fanout|offline-drain|connect-storm|cluster]\n" +
         "           [--server ws://127.0.0.1:5080/ws]... [--server-pid N] [--report-dir ./load-reports] [--timeout-seconds 120]\n" +
-        "  pairs, cluster: [--pairs 100] [--messages 200] [--window 10] [--payload 256] [--skip-relay]\n" +
+        "  pairs, cluster: [--pairs 100] [--messages 200] [--window 10] [--payload 256] [--skip-relay] [--e2e | --e2e-compare]\n" +
         "  group-fanout:   [--members 500] [--messages 50] [--rate 10] [--payload 256]\n" +
         "  offline-drain:  [--recipients 100] [--senders 10] [--total 50000] [--window 10] [--payload 256]\n" +
         "  connect-storm:  [--connections 2000] [--settle-seconds 10]\n" +
@@ -105,6 +111,8 @@ internal sealed record LoadOptions
                         "--timeout-seconds" => options with { Timeout = TimeSpan.FromSeconds(Number()) },
                         "--setup-parallelism" => options with { SetupParallelismOption = Number() },
                         "--skip-relay" => options with { SkipRelay = true },
+                        "--e2e" => options with { E2e = E2eMode.Only },
+                        "--e2e-compare" => options with { E2e = E2eMode.Compare },
                         _ => throw new ArgumentException($"Unknown argument {args[i]}."),
                     };
                     break;
@@ -167,6 +175,11 @@ internal sealed record LoadOptions
             throw new ArgumentException("The cluster scenario needs at least two --server gateways (pairs are spread over them).");
         }
 
+        if (E2e != E2eMode.Off && (Server is null || Scenario is not (LoadScenario.Pairs or LoadScenario.Cluster)))
+        {
+            throw new ArgumentException("--e2e and --e2e-compare apply to the XChat workload of pairs and cluster, and need --server.");
+        }
+
         if (SkipRelay && Server is null)
         {
             throw new ArgumentException("--skip-relay needs --server: there would be nothing to run.");
@@ -194,4 +207,17 @@ internal enum LoadScenario
 
     /// <summary>The pairs workload spread over several gateways of one cluster.</summary>
     Cluster,
+}
+
+/// <summary>Whether the pairs workload runs end-to-end encrypted.</summary>
+internal enum E2eMode
+{
+    /// <summary>Random payloads stand in for ciphertext (the default).</summary>
+    Off,
+
+    /// <summary>Every payload is encrypted with a Double Ratchet session and checked after decryption.</summary>
+    Only,
+
+    /// <summary>The plain workload and then the encrypted one, on fresh pairs, in the same run.</summary>
+    Compare,
 }

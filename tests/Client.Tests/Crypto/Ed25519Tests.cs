@@ -47,6 +47,14 @@ public sealed class Ed25519Tests
 
     [Theory]
     [MemberData(nameof(Rfc8032Vectors))]
+    public void SignWithKeyPair_Rfc8032Vector_MatchesSignature(string secretKey, string publicKey, string message, string signature)
+    {
+        var actual = Ed25519.Sign(new Ed25519KeyPair(Convert.FromHexString(secretKey), Convert.FromHexString(publicKey)), Convert.FromHexString(message));
+        Assert.Equal(signature, Convert.ToHexStringLower(actual));
+    }
+
+    [Theory]
+    [MemberData(nameof(Rfc8032Vectors))]
     public void Verify_Rfc8032Vector_ReturnsTrue(string secretKey, string publicKey, string message, string signature)
     {
         _ = secretKey;

@@ -76,6 +76,31 @@ public sealed class HmacSha256Tests
         Assert.Throws<ArgumentException>(() => HmacSha256.Compute("key"u8, "data"u8, new byte[16]));
     }
 
+    [Theory]
+    [MemberData(nameof(Rfc4231Vectors))]
+    public void PreparedKey_Rfc4231Vector_MatchesMacEveryTime(string testCase, string key, string data, string mac)
+    {
+        var prepared = new HmacSha256Key(Convert.FromHexString(key));
+        var bytes = Convert.FromHexString(data);
+        var first = new byte[32];
+        var second = new byte[32];
+        prepared.Compute(bytes, first);
+        prepared.Compute(bytes, second);
+
+        Assert.True(mac == Convert.ToHexStringLower(first), $"RFC 4231 test case {testCase}");
+        Assert.True(mac == Convert.ToHexStringLower(second), $"RFC 4231 test case {testCase}, computed again: a prepared key must not change");
+    }
+
+    [Fact]
+    public void PreparedKey_ThreeParts_SameAsTheirConcatenation()
+    {
+        var prepared = new HmacSha256Key("key"u8);
+        var parts = new byte[32];
+        prepared.Compute("abc"u8, "defghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz"u8, "!"u8, parts);
+
+        Assert.Equal(HmacSha256.Compute("key"u8, "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz!"u8), parts);
+    }
+
     private static string Hex(string ascii) => Convert.ToHexStringLower(Encoding.ASCII.GetBytes(ascii));
 
     private static string Repeat(string hexByte, int count) => string.Concat(Enumerable.Repeat(hexByte, count));

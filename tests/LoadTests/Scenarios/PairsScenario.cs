@@ -3,6 +3,8 @@ namespace XChat.LoadTests.Scenarios;
 /// <summary>
 /// pairs: the 1:1 workload against XChat and the bare relay, then their ratio. cluster: the same
 /// workload against several gateways of one cluster, pairs spread over them, without the relay.
+/// With --e2e the XChat workload is end-to-end encrypted ("xchat-e2e"); with --e2e-compare the plain
+/// one runs first and the encrypted one after it, on fresh pairs, and their ratio is reported.
 /// </summary>
 internal static class PairsScenario
 {
@@ -11,7 +13,7 @@ internal static class PairsScenario
         using var setupTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var figures = new List<Figure>();
         LoadResult? xchat = null;
-        if (options.Server is not null)
+        if (options.Server is not null && options.E2e != E2eMode.Only)
         {
             var pairs = await XChatPair.SetUpAsync(options, setupTimeout.Token);
             var cpu = options.ServerPid is { } pid ? new CpuMeter(pid) : null;
@@ -19,6 +21,16 @@ internal static class PairsScenario
             await LoadUsers.DisposeAllAsync(pairs);
             Report.Print(xchat, options);
             figures.AddRange(Figures(xchat));
+        }
+
+        if (options.E2e != E2eMode.Off)
+        {
+            var e2e = await E2eWorkload.RunAsync(options, setupTimeout.Token);
+            Report.Print(e2e.Result, options);
+            e2e.Print(plain: xchat);
+            figures.AddRange(Figures(e2e.Result));
+            figures.AddRange(e2e.Figures(plain: xchat));
+            xchat ??= e2e.Result;
         }
 
         if (options.RunsRelay)
@@ -32,8 +44,8 @@ internal static class PairsScenario
             if (xchat is not null)
             {
                 Report.PrintRatio(xchat, result);
-                figures.Add(new Figure("xchat/relay throughput", Ratio(xchat.Throughput, result.Throughput), "ratio"));
-                figures.Add(new Figure("xchat/relay latency p99", Ratio(xchat.LatencyMs(99), result.LatencyMs(99)), "ratio"));
+                figures.Add(new Figure($"{xchat.Name}/relay throughput", Ratio(xchat.Throughput, result.Throughput), "ratio"));
+                figures.Add(new Figure($"{xchat.Name}/relay latency p99", Ratio(xchat.LatencyMs(99), result.LatencyMs(99)), "ratio"));
             }
         }
 
@@ -44,10 +56,11 @@ internal static class PairsScenario
             ["messages per pair"] = options.Messages.ToString(),
             ["payload bytes"] = options.PayloadBytes.ToString(),
             ["window"] = options.Window.ToString(),
+            ["e2e"] = options.E2e.ToString().ToLowerInvariant(),
         }, figures);
     }
 
-    private static async Task<LoadResult> RunWithProgressAsync(string name, IReadOnlyList<ILoadPair> pairs, LoadOptions options, CpuMeter? serverCpu)
+    internal static async Task<LoadResult> RunWithProgressAsync(string name, IReadOnlyList<ILoadPair> pairs, LoadOptions options, CpuMeter? serverCpu)
     {
         var progress = new LoadProgress();
         await using (ProgressLine.Start(name, () => $"{progress.Delivered}/{(long)options.Messages * pairs.Count} delivered"))
@@ -56,7 +69,7 @@ internal static class PairsScenario
         }
     }
 
-    private static IEnumerable<Figure> Figures(LoadResult result)
+    internal static IEnumerable<Figure> Figures(LoadResult result)
     {
         var n = result.Name;
         yield return new Figure($"{n} delivered", result.Delivered, "messages");
@@ -75,5 +88,5 @@ internal static class PairsScenario
         }
     }
 
-    private static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
+    internal static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
 }
