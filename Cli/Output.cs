@@ -74,6 +74,16 @@ internal static class Output
             line["reactions"] = m.Reactions;
         }
 
+        if (m.Attachment is { } a)
+        {
+            line["attachment"] = new { id = a.Id, fileName = a.FileName, contentType = a.ContentType, size = a.Size };
+        }
+
+        if (m.ExpiresAt is { } expiresAt)
+        {
+            line["expiresAt"] = expiresAt.ToString("O");
+        }
+
         return line;
     }
 

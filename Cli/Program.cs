@@ -17,6 +17,7 @@ public static class Program
         foreach (var command in AccountCommands.Create(cli)
             .Concat(MessageCommands.Create(cli))
             .Concat(GroupCommands.Create(cli))
+            .Concat(LiveCommands.Create(cli))
             .Concat(ContentCommands.Create(cli))
             .Concat(ChatCommands.Create(cli))
             .Append(VerifyCommand.Create(cli)))

@@ -111,6 +111,9 @@ internal static class MessageCommands
             Output.ReceiptUpdates(first.Receipts, asJson);
             Output.Failures(first.Failures);
 
+            // Typing indicators are ephemeral: one line on stderr each, never stored (LiveCommands).
+            client.Connection.TypingReceived += LiveCommands.PrintTyping;
+
             // On stderr, so that stdout holds only messages; scripts wait for this line.
             Console.Error.WriteLine($"Watching for messages to {client.Handle} (device {client.DeviceId}); Ctrl-C to stop.");
             Console.Error.Flush();

@@ -11,6 +11,12 @@ public sealed record ChatMessage(string Conversation, long Seq, string FromUserI
     /// <summary>True for a message in a group conversation (ids <c>g_…</c>).</summary>
     public bool IsGroup => Conversation.StartsWith("g_", StringComparison.Ordinal);
 
+    /// <summary>The attached file, for an attachment message (see <see cref="XChatClient.DownloadAsync(string, long, string, IProgress{long}?, CancellationToken)"/>).</summary>
+    public ChatAttachment? Attachment { get; init; }
+
+    /// <summary>When the message disappears (server time); null when it does not.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>One of <see cref="ChatMessageTypes"/>: a text, or an event about the message at <see cref="Target"/>.</summary>
     public string Type { get; init; } = ChatMessageTypes.Text;
 
@@ -77,6 +83,9 @@ public sealed record ReceiptUpdate(string Conversation, long UpToSeq, string Use
 
 /// <summary>One entry of the conversation list: a peer's handle or a group's name, unread count and last activity.</summary>
 public sealed record ChatSummary(string Conversation, string Title, bool IsGroup, long LastSeq, DateTimeOffset? LastActivity, long Unread, long ReadCursor);
+
+/// <summary>What a message says about its attached file; the key stays in the profile.</summary>
+public sealed record ChatAttachment(string Id, string FileName, string ContentType, long Size);
 
 /// <summary>Why a message could not be read. The sync skipped it and moved on.</summary>
 public enum MessageFailureKind

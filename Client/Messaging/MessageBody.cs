@@ -17,7 +17,7 @@ namespace XChat.Client.Messaging;
 /// <c>from</c> is the sender's handle as the sender states it; the receiver checks it against the server's
 /// lookup before trusting it. Unknown fields are ignored, an unknown version or type is rejected.
 /// </summary>
-internal sealed record MessageBody(
+internal sealed partial record MessageBody(
     [property: JsonPropertyName("v")] int Version,
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("text")] string? Text,
@@ -30,12 +30,17 @@ internal sealed record MessageBody(
     [property: JsonPropertyName("target")] long? Target = null,
     [property: JsonPropertyName("replyTo")] long? ReplyTo = null,
     [property: JsonPropertyName("emoji")] string? Emoji = null,
-    [property: JsonPropertyName("remove")] bool? Remove = null)
+    [property: JsonPropertyName("remove")] bool? Remove = null,
+    [property: JsonPropertyName("attachment")] AttachmentPointer? Attachment = null,
+    [property: JsonPropertyName("disappearSeconds")] long? DisappearSeconds = null)
 {
     public const int CurrentVersion = 1;
     public const string TextType = "text";
     public const string SenderKeyType = "sender_key";
     public const string GroupType = "group";
+    // Live bodies (MessageBody.Live.cs): an attachment pointer, and the disappearing-timer control message.
+    public const string AttachmentType = "attachment";
+    public const string DisappearType = "disappear";
     public const string EditType = "edit";
     public const string DeleteType = "delete";
     public const string ReactionType = "reaction";
@@ -97,6 +102,7 @@ internal sealed record MessageBody(
             ReactionType => body.Target > 0 && IsSingleEmoji(body.Emoji),
             SenderKeyType => body.Distribution is not null && body.Group is not null,
             GroupType => body.Name is not null && body.Members is not null && body.Members.All(m => m.UserId is { Length: > 0 } && m.Handle is { Length: > 0 }),
+            AttachmentType or DisappearType => IsCompleteLive(body),
             _ => false,
         };
         return complete ? body : throw new FormatException($"Unsupported or incomplete message of type '{body.Type}'.");

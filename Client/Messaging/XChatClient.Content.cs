@@ -39,10 +39,12 @@ public sealed partial class XChatClient
         {
             await RequireTargetAsync(conversation, replyTo).ConfigureAwait(false);
             var sentAt = DateTimeOffset.UtcNow;
-            var seq = await SendBodyLockedAsync(conversation, MessageBody.ForReply(text, replyTo, Handle, sentAt), cancellationToken).ConfigureAwait(false);
+            var body = MessageBody.ForReply(text, replyTo, Handle, sentAt);
+            var seq = await SendBodyLockedAsync(conversation, body, cancellationToken).ConfigureAwait(false);
             await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, UserId, text, sentAt)).ConfigureAwait(false);
             await _profile.Content.SaveAsync(conversation, seq, new MessageContentState { ReplyTo = replyTo }).ConfigureAwait(false);
-            return new ChatMessage(conversation, seq, UserId, Handle, text, sentAt, await GroupNameAsync(conversation).ConfigureAwait(false)) { ReplyTo = replyTo };
+            return OnSentLocked(new ChatMessage(conversation, seq, UserId, Handle, text, sentAt, await GroupNameAsync(conversation).ConfigureAwait(false)) { ReplyTo = replyTo },
+                body, serverTimestampMs: null);
         }, cancellationToken);
     }
 

@@ -35,7 +35,16 @@ public sealed partial class XChatClient
                         await _profile.Content.SaveAsync(conversation, seq, new MessageContentState { ReplyTo = replyTo }).ConfigureAwait(false);
                     }
 
-                    messages.Add(message with { ReplyTo = body.ReplyTo });
+                    messages.Add(WithLiveDetails(message with { ReplyTo = body.ReplyTo })); // ExpiresAt of a disappearing message
+                }
+
+                return;
+            case MessageBody.AttachmentType or MessageBody.DisappearType:
+                // Live bodies (XChatClient.Live.cs): stored like a text, with the pointer or timer kept beside it.
+                if (await _profile.Messages.AddAsync(new StoredMessage(conversation, seq, sender, body.Text!, sentAt)).ConfigureAwait(false))
+                {
+                    messages.Add(message);
+                    OnReceivedLocked(envelope, body, messages);
                 }
 
                 return;

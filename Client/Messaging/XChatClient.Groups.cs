@@ -152,9 +152,10 @@ public sealed partial class XChatClient
         {
             var group = await _profile.Groups.GetAsync(groupId).ConfigureAwait(false);
             var sentAt = DateTimeOffset.UtcNow;
-            var seq = await SendGroupLockedAsync(groupId, MessageBody.ForText(text, Handle, sentAt), cancellationToken).ConfigureAwait(false);
+            var body = MessageBody.ForText(text, Handle, sentAt);
+            var seq = await SendGroupLockedAsync(groupId, body, cancellationToken).ConfigureAwait(false);
             await _profile.Messages.AddAsync(new StoredMessage(groupId, seq, UserId, text, sentAt)).ConfigureAwait(false);
-            return new ChatMessage(groupId, seq, UserId, Handle, text, sentAt, group?.Name);
+            return OnSentLocked(new ChatMessage(groupId, seq, UserId, Handle, text, sentAt, group?.Name), body, serverTimestampMs: null);
         }
         finally
         {
@@ -219,7 +220,7 @@ public sealed partial class XChatClient
     /// Sends <paramref name="body"/> to the group under this device's sender key, adding the key's distribution
     /// for every member device when one of them lacks it, and rotating first when a holder left. Returns the seq.
     /// </summary>
-    private async Task<long> SendGroupLockedAsync(string groupId, MessageBody body, CancellationToken cancellationToken)
+    private async Task<long> SendGroupLockedAsync(string groupId, MessageBody body, CancellationToken cancellationToken, IReadOnlyList<string>? attachmentIds = null)
     {
         var plaintext = body.Serialize();
         var clientMessageId = Guid.NewGuid().ToString("N");
@@ -250,6 +251,7 @@ public sealed partial class XChatClient
 
             var distribution = await builder.CreateAsync(ownName).ConfigureAwait(false);
             var request = new SendRequest { ConversationId = groupId, ClientMessageId = clientMessageId };
+            request.AttachmentIds.AddRange(attachmentIds ?? []);
             var distribute = targetNames.Except(group.SenderKeyHolders, StringComparer.Ordinal).Any();
             if (distribute)
             {

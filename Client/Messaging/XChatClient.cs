@@ -309,10 +309,11 @@ public sealed partial class XChatClient : IAsyncDisposable
         try
         {
             var sentAt = DateTimeOffset.UtcNow;
-            var (conversation, seq) = await SendDirectLockedAsync(handle, MessageBody.ForText(text, Handle, sentAt), cancellationToken).ConfigureAwait(false);
+            var body = MessageBody.ForText(text, Handle, sentAt);
+            var (conversation, seq) = await SendDirectLockedAsync(handle, body, cancellationToken).ConfigureAwait(false);
             var stored = new StoredMessage(conversation, seq, UserId, text, sentAt);
             await _profile.Messages.AddAsync(stored).ConfigureAwait(false);
-            return new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt);
+            return OnSentLocked(new ChatMessage(conversation, stored.Seq, UserId, Handle, text, sentAt), body, serverTimestampMs: null);
         }
         finally
         {
@@ -322,9 +323,11 @@ public sealed partial class XChatClient : IAsyncDisposable
 
     /// <summary>
     /// Encrypts <paramref name="body"/> for every device of <paramref name="handle"/> and every other device of
-    /// this user and sends it in their direct conversation. Returns the conversation and the seq.
+    /// this user and sends it in their direct conversation (referencing <paramref name="attachmentIds"/>, uploads
+    /// of this user in it). Returns the conversation and the seq.
     /// </summary>
-    private async Task<(string Conversation, long Seq)> SendDirectLockedAsync(string handle, MessageBody body, CancellationToken cancellationToken)
+    private async Task<(string Conversation, long Seq)> SendDirectLockedAsync(string handle, MessageBody body, CancellationToken cancellationToken,
+        IReadOnlyList<string>? attachmentIds = null)
     {
         var plaintext = body.Serialize();
         var clientMessageId = Guid.CreateVersion7().ToString("N");
@@ -349,6 +352,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             }
 
             var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+            request.AttachmentIds.AddRange(attachmentIds ?? []);
             foreach (var (userId, device) in targets)
             {
                 var address = new ProtocolAddress(userId, device.DeviceId);
@@ -398,10 +402,12 @@ public sealed partial class XChatClient : IAsyncDisposable
             failures.AddRange(_caughtUpFailures);
             _caughtUpMessages.Clear();
             _caughtUpFailures.Clear();
+            DeleteExpiredMessages();
             var conversations = await _connection.ListConversationsAsync(cancellationToken).ConfigureAwait(false);
             foreach (var conversation in conversations)
             {
                 RememberDirect(conversation);
+                RememberTimer(conversation);
                 await SyncConversationLockedAsync(conversation, messages, failures, cancellationToken).ConfigureAwait(false);
             }
 
@@ -492,6 +498,7 @@ public sealed partial class XChatClient : IAsyncDisposable
 
     private async Task<IReadOnlyList<ChatMessage>> StoredHistoryAsync(string conversation, string? groupName)
     {
+        DeleteExpiredMessages();
         var result = new List<ChatMessage>();
         long after = 0;
         while (true)
@@ -500,7 +507,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             foreach (var m in page)
             {
                 var message = new ChatMessage(m.Conversation, m.Seq, m.Sender, await DisplayNameAsync(m.Sender).ConfigureAwait(false), m.Text, m.SentAt, groupName);
-                result.Add(await WithContentStateAsync(message).ConfigureAwait(false));
+                result.Add(WithLiveDetails(await WithContentStateAsync(message).ConfigureAwait(false)));
             }
 
             if (page.Count == 0)
@@ -537,6 +544,11 @@ public sealed partial class XChatClient : IAsyncDisposable
     {
         var conversation = envelope.ConversationId;
         var seq = (long)envelope.Seq;
+        if (await TakeExpiryLockedAsync(envelope).ConfigureAwait(false))
+        {
+            return; // erased on the server: the local copy is gone too
+        }
+
         if (envelope.SenderUserId == UserId && envelope.SenderDeviceId == DeviceId)
         {
             // Stored when it was sent.

@@ -9,7 +9,7 @@ namespace XChat.Client.Storage;
 /// contacts, message history and cursors, every secret encrypted under the profile key (see
 /// <see cref="ProfileKeyring"/>). Dispose closes the database and forgets the key.
 /// </summary>
-public sealed class DeviceProfile : IDisposable
+public sealed partial class DeviceProfile : IDisposable
 {
     private readonly ProfileDatabase _database;
 

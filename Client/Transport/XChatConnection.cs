@@ -186,6 +186,10 @@ public sealed partial class XChatConnection : IAsyncDisposable
                 {
                     OnPush(message);
                 }
+                else if (frame.BodyCase == ServerFrame.BodyOneofCase.Typing)
+                {
+                    OnTyping(frame.Typing);
+                }
                 else if (frame.BodyCase == ServerFrame.BodyOneofCase.Resync)
                 {
                     StartResume(session); // pushes may have been lost: catch up from the cursors

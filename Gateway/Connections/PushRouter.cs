@@ -8,7 +8,7 @@ using XChat.Protocol;
 namespace XChat.Gateway.Connections;
 
 /// <summary>This gateway's push observer: user grains call it once per committed batch with the devices it holds here.</summary>
-public sealed class PushRouter(ConnectionRegistry registry, GatewayMetrics metrics) : IPushObserver
+public sealed partial class PushRouter(ConnectionRegistry registry, GatewayMetrics metrics) : IPushObserver
 {
     public Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages)
     {

@@ -17,6 +17,7 @@ public static class ErrorMapping
         LimitReachedException e => (Make(ErrorCode.LimitExceeded, e.Message), false),
         PayloadTooLargeException e => (Make(ErrorCode.PayloadTooLarge, e.Message), false),
         MismatchedDevicesException e => (Mismatched(e), false),
+        Grains.Attachments.AttachmentIncompleteException e => (Make(ErrorCode.AttachmentIncomplete, e.Message), false),
         BlockedException e => (Make(ErrorCode.Blocked, e.Message), false),
         StorageUnavailableException => (Make(ErrorCode.Unavailable, "Storage is unavailable; retry."), false),
         // Silo failures, timeouts and lost connections to the cluster: the request may be retried.

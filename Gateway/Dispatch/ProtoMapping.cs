@@ -19,6 +19,8 @@ public static class ProtoMapping
         ServerTimestampMs = message.ServerTimestampMs,
         SharedCiphertext = message.SharedCiphertext is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(message.SharedCiphertext),
         DeviceCiphertext = deviceCiphertext is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(deviceCiphertext),
+        ExpiresAtMs = message.ExpiresAtMs ?? 0,
+        Erased = message.Erased,
         Deleted = message.Deleted,
     };
 
@@ -33,6 +35,7 @@ public static class ProtoMapping
             OwnerUserId = snapshot.OwnerUserId,
             LastSeq = (ulong)snapshot.LastSeq,
             Cursor = (ulong)Math.Max(0, cursor),
+            DisappearAfterSeconds = (uint)(snapshot.DisappearAfterMs / 1000),
         };
         info.MemberUserIds.AddRange(snapshot.Members);
         return info;

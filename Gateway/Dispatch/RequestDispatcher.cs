@@ -15,6 +15,8 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
     private readonly PreKeyDispatcher _preKeys = new(references, registry, metrics);
+    private readonly LiveDispatcher _live = new(grains, registry);
+    private readonly AttachmentDispatcher _attachments = new(grains);
     private readonly ContentDispatcher _content = new(references);
 
     public Task<ServerFrame> DispatchAsync(DeviceAddress device, ClientFrame frame) => frame.BodyCase switch
@@ -33,6 +35,15 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ClientFrame.BodyOneofCase.GetPreKeyCounts => _preKeys.GetCountsAsync(device),
         ClientFrame.BodyOneofCase.ApproveLink => ApproveLinkAsync(device, frame.ApproveLink),
         ClientFrame.BodyOneofCase.GetLink => GetLinkAsync(device, frame.GetLink),
+        ClientFrame.BodyOneofCase.Typing => _live.TypingAsync(device, frame.Typing),
+        ClientFrame.BodyOneofCase.GetPresence => _live.GetPresenceAsync(device, frame.GetPresence),
+        ClientFrame.BodyOneofCase.SetPresenceVisibility => _live.SetPresenceVisibilityAsync(device, frame.SetPresenceVisibility),
+        ClientFrame.BodyOneofCase.SetDisappearing => _live.SetDisappearingAsync(device, frame.SetDisappearing),
+        ClientFrame.BodyOneofCase.StartUpload => _attachments.StartAsync(device, frame.StartUpload),
+        ClientFrame.BodyOneofCase.UploadChunk => _attachments.UploadChunkAsync(device, frame.UploadChunk),
+        ClientFrame.BodyOneofCase.FinishUpload => _attachments.FinishAsync(device, frame.FinishUpload),
+        ClientFrame.BodyOneofCase.GetAttachment => _attachments.GetAsync(device, frame.GetAttachment),
+        ClientFrame.BodyOneofCase.DownloadChunk => _attachments.DownloadChunkAsync(device, frame.DownloadChunk),
         ClientFrame.BodyOneofCase.DeleteMessage => _content.DeleteMessageAsync(device, frame.DeleteMessage),
         ClientFrame.BodyOneofCase.MarkRead => _content.MarkReadAsync(device, frame.MarkRead),
         ClientFrame.BodyOneofCase.GetReceipts => _content.GetReceiptsAsync(device, frame.GetReceipts),
@@ -156,6 +167,8 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             request.ClientMessageId,
             request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
             request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
+        // Attachments are bound before the append: a bad id fails the send with nothing stored.
+        await _attachments.ReferenceAsync(device, conversationId, request.AttachmentIds);
         var result = await references.Conversation(conversationId).AppendAsync(append);
         return new ServerFrame
         {

@@ -11,4 +11,8 @@ public interface IPushObserver : IGrainObserver
     /// </summary>
     [OneWay]
     Task OnMessagesAsync(string userId, IReadOnlyList<uint> deviceIds, IReadOnlyList<PushedMessage> messages);
+
+    /// <summary>A member is typing (or stopped) in a conversation of the user; deliver it to the listed devices connected here.</summary>
+    [OneWay]
+    Task OnTypingAsync(string userId, IReadOnlyList<uint> deviceIds, Live.TypingEvent typing);
 }

@@ -34,7 +34,11 @@ public sealed record ConversationSnapshot(
     [property: Id(1)] ConversationKind Kind,
     [property: Id(2)] IReadOnlyList<string> Members,
     [property: Id(3)] string OwnerUserId,
-    [property: Id(4)] long LastSeq);
+    [property: Id(4)] long LastSeq)
+{
+    /// <summary>The disappearing-message timer in milliseconds; 0 when off.</summary>
+    [Id(10)] public long DisappearAfterMs { get; init; }
+}
 
 /// <summary>A send: who sends, its idempotency key, and the opaque payload.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.AppendRequest")]
@@ -61,7 +65,14 @@ public sealed record MessageEnvelope(
     [property: Id(4)] long ServerTimestampMs,
     [property: Id(5)] byte[]? SharedCiphertext,
     [property: Id(6)] byte[]? DeviceCiphertext,
-    [property: Id(7)] bool Deleted = false);
+    [property: Id(7)] bool Deleted = false)
+{
+    /// <summary>When the message disappears (Unix ms, server time); null when it does not.</summary>
+    [Id(20)] public long? ExpiresAtMs { get; init; }
+
+    /// <summary>True when the message expired: its ciphertexts are gone, only routing metadata remains.</summary>
+    [Id(21)] public bool Erased { get; init; }
+}
 
 /// <summary>One page of messages plus whether more exist in the paging direction.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.MessagePage")]

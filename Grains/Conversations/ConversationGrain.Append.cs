@@ -88,6 +88,7 @@ public sealed partial class ConversationGrain
                 : null;
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var expiresAt = ExpiryFor(now);
             var seq = _lastSeq;
             var results = new AppendResult[batch.Length];
             for (var i = 0; i < batch.Length; i++)
@@ -100,7 +101,7 @@ public sealed partial class ConversationGrain
 
                 var request = batch[i].Request;
                 rows.Add(new StoredMessage(Id, ++seq, request.Sender, request.ClientMessageId, now,
-                    request.SharedCiphertext, request.DeviceCiphertexts));
+                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt));
                 results[i] = new AppendResult(seq, now, Duplicate: false);
             }
 

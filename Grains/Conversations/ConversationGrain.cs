@@ -126,13 +126,16 @@ public sealed partial class ConversationGrain(
         return ToPage(reader, rows, pageSize);
     }
 
-    private MessagePage ToPage(DeviceAddress reader, IReadOnlyList<StoredMessage> rows, int pageSize) =>
-        new(rows.Take(pageSize).Select(r => MessageViews.ForDevice(r, reader)).ToArray(), rows.Count > pageSize, _lastSeq);
+    private MessagePage ToPage(DeviceAddress reader, IReadOnlyList<StoredMessage> rows, int pageSize)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return new(rows.Take(pageSize).Select(r => MessageViews.ForDevice(r, reader, now)).ToArray(), rows.Count > pageSize, _lastSeq);
+    }
 
     private int PageSize(int requested) => requested <= 0 ? _limits.MaxPageSize : Math.Min(requested, _limits.MaxPageSize);
 
     private ConversationSnapshot Snapshot() =>
-        new(Id, state.State.Kind, state.State.Members.ToArray(), state.State.OwnerUserId, _lastSeq);
+        new(Id, state.State.Kind, state.State.Members.ToArray(), state.State.OwnerUserId, _lastSeq) { DisappearAfterMs = state.State.DisappearAfterMs };
 
     private void EnsureMember(string userId)
     {

@@ -48,4 +48,11 @@ public sealed class XChatGrainOptions
 
     /// <summary>How long a device link code waits for approval. The default is five minutes.</summary>
     public TimeSpan LinkCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Largest attachment upload (its ciphertext, all chunks together), in bytes. A larger declared
+    /// size is refused with PAYLOAD_TOO_LARGE before anything is stored. The default is 100 MiB.
+    /// </summary>
+    [Range(typeof(long), "1024", "1099511627776")]
+    public long MaxAttachmentBytes { get; set; } = 100L * 1024 * 1024;
 }

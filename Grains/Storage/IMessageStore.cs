@@ -51,7 +51,11 @@ public interface IMessageStore
     Task<long> CountUnreadAsync(string conversationId, long afterSeq, string readerUserId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One stored message row. Ciphertexts are opaque. <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone).</summary>
+/// <summary>
+/// One stored message row. Ciphertexts are opaque. <paramref name="ExpiresAtMs"/> (Unix ms) is set for
+/// disappearing messages; once expired the sweep erases both ciphertexts (<see cref="IsErased"/>).
+/// <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone).
+/// </summary>
 public sealed record StoredMessage(
     string ConversationId,
     long Seq,
@@ -60,7 +64,12 @@ public sealed record StoredMessage(
     long ServerTimestampMs,
     byte[]? SharedCiphertext,
     IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
-    long? DeletedMs = null);
+    long? DeletedMs = null,
+    long? ExpiresAtMs = null)
+{
+    /// <summary>A sent message always carries a ciphertext; a row with none, and no tombstone, was erased (expired).</summary>
+    public bool IsErased => DeletedMs is null && SharedCiphertext is null && DeviceCiphertexts.Count == 0;
+}
 
 /// <summary>The idempotency key of a send: the sending device and its client message id.</summary>
 public readonly record struct ClientMessageKey(string SenderDeviceKey, string ClientMessageId);

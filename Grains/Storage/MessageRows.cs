@@ -15,7 +15,9 @@ internal static class MessageRows
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
         DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
-        DeletedMs: reader.FieldCount > 8 && !reader.IsDBNull(8) ? reader.GetInt64(8) : null);
+        // expires_at is one of the written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
+        ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8),
+        DeletedMs: reader.FieldCount > 9 && !reader.IsDBNull(9) ? reader.GetInt64(9) : null);
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

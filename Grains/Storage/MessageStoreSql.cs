@@ -8,7 +8,7 @@ internal static class MessageStoreSql
 {
     /// <summary>The column order <see cref="MessageRows.Read"/> expects.</summary>
     public const string MessageColumns =
-        "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts";
+        "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts, expires_at";
 
     /// <summary>What reads select: the written columns plus the tombstone time, which appends never set.</summary>
     public const string ReadColumns = MessageColumns + ", deleted_ms";

@@ -118,6 +118,10 @@ public sealed partial class PostgresMessageStore : RelationalMessageStore
         {
             Value = messages.Select(m => DeviceCiphertextCodec.Encode(m.DeviceCiphertexts)).ToArray(),
         });
+        p.Add(new NpgsqlParameter("expires", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = messages.Select(m => m.ExpiresAtMs).ToArray(),
+        });
         return command;
     }
 

@@ -29,7 +29,7 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
-        """ + ContentColumns;
+        """ + ContentColumns + ExpiryColumn;
 
     // Added after the first release: databases created before get the column on start. A nullable
     // column without a default is a catalog change only, and the append statement does not name it.
@@ -37,11 +37,17 @@ internal static class PostgresSchema
         ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS deleted_ms bigint NULL;
         """;
 
+    // Disappearing messages (Expiry/): the append writes expires_at; only rows that have one are indexed.
+    private const string ExpiryColumn = """
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS expires_at bigint NULL;
+        CREATE INDEX IF NOT EXISTS xchat_messages_expiry_ix ON xchat_messages (expires_at) WHERE expires_at IS NOT NULL;
+        """;
+
     // One statement for the whole batch: parallel arrays unnested into rows, one round trip.
     public const string InsertMessages = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
         SELECT * FROM unnest(@conversation::text[], @seq::bigint[], @user::text[], @device::bigint[],
-                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[])
+                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[], @expires::bigint[])
         """;
 
     // The batch's cursors are merged per key first: one statement may not update a row twice.

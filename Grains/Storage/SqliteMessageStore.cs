@@ -52,6 +52,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         // journal_mode=WAL is stored in the file, so every later connection uses it too.
         command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await AddExpiryColumnAsync(connection, cancellationToken).ConfigureAwait(false);
         await AddContentColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
@@ -124,6 +125,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
                     p[5].Value = message.ServerTimestampMs;
                     p[6].Value = (object?)message.SharedCiphertext ?? DBNull.Value;
                     p[7].Value = (object?)DeviceCiphertextCodec.Encode(message.DeviceCiphertexts) ?? DBNull.Value;
+                    p[8].Value = (object?)message.ExpiresAtMs ?? DBNull.Value;
                     _insertMessage.ExecuteNonQuery();
                 }
 
@@ -184,7 +186,8 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
 
         _insertMessage = Prepare(connection, SqliteSchema.InsertMessage,
             ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer), ("@user", SqliteType.Text), ("@device", SqliteType.Integer),
-            ("@client", SqliteType.Text), ("@ts", SqliteType.Integer), ("@shared", SqliteType.Blob), ("@devices", SqliteType.Blob));
+            ("@client", SqliteType.Text), ("@ts", SqliteType.Integer), ("@shared", SqliteType.Blob), ("@devices", SqliteType.Blob),
+            ("@expires", SqliteType.Integer));
         _upsertCursor = Prepare(connection, SqliteSchema.UpsertCursor,
             ("@device", SqliteType.Text), ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer));
         _writeConnection = connection;

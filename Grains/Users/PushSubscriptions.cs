@@ -18,6 +18,13 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
 
     public void Remove(uint deviceId, IPushObserver observer) => _expiries.Remove((deviceId, observer));
 
+    /// <summary>True while at least one device has a live subscription (the user is online).</summary>
+    public bool AnyLive()
+    {
+        var now = time.GetUtcNow();
+        return _expiries.Values.Any(expiry => expiry > now);
+    }
+
     /// <summary>Live subscriptions grouped by observer; expired ones are dropped on the way.</summary>
     public IEnumerable<(IPushObserver Observer, IReadOnlyList<uint> DeviceIds)> ByObserver()
     {

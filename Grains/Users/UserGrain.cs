@@ -10,7 +10,7 @@ namespace XChat.Grains.Users;
 /// online devices (in memory only: gateways refresh them, and a lost one only delays a push
 /// until the device syncs).
 /// </summary>
-public sealed class UserGrain(
+public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.GrainState)] IPersistentState<UserState> state,
     IOptions<XChatGrainOptions> options,
     TimeProvider time) : Grain, IUserGrain
@@ -107,13 +107,14 @@ public sealed class UserGrain(
             throw new NotFoundException("No such device.");
         }
 
+        _lastActive = time.GetUtcNow();
         return Task.FromResult(_subscriptions.Add(deviceId, observer));
     }
 
     public Task UnsubscribeAsync(uint deviceId, IPushObserver observer)
     {
         _subscriptions.Remove(deviceId, observer);
-        return Task.CompletedTask;
+        return RecordLastSeenAsync();
     }
 
     public Task PushAsync(IReadOnlyList<PushedMessage> messages)

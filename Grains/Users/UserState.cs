@@ -10,6 +10,12 @@ public sealed class UserState
     [Id(1)] public List<DeviceRecord> Devices { get; set; } = [];
     [Id(2)] public HashSet<string> Conversations { get; set; } = [];
     [Id(3)] public uint NextDeviceId { get; set; } = 1;
+
+    /// <summary>The user hides online / last seen from everyone else (UserGrain.Presence.cs).</summary>
+    [Id(10)] public bool PresenceHidden { get; set; }
+
+    /// <summary>When the user's last device went offline, Unix ms; written once per going offline, not per message.</summary>
+    [Id(11)] public long LastSeenMs { get; set; }
 }
 
 /// <summary>Persistent state of a handle: the user that owns it.</summary>

@@ -11,6 +11,7 @@ using XChat.Gateway.Health;
 using XChat.Gateway.Hosting;
 using XChat.Grains.Hosting;
 using XChat.Grains.Storage;
+using XChat.Grains.Sweeping;
 using XChat.Silo.Health;
 using XChat.Silo.Storage;
 
@@ -22,10 +23,14 @@ public static class SiloHostingExtensions
     /// <summary>The SQLite file of a standalone server, for grain state and messages alike.</summary>
     public const string StandaloneDatabaseFile = "xchat.db";
 
+    /// <summary>The folder under the data folder that holds attachment ciphertext in standalone mode.</summary>
+    public const string AttachmentsFolder = "attachments";
+
     public static WebApplicationBuilder AddXChatSilo(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(XChatHostOptions.SectionName).Get<XChatHostOptions>() ?? new XChatHostOptions();
         builder.Services.AddXChatGrains(builder.Configuration);
+        builder.Services.AddXChatSweepers(builder.Configuration);
         var health = builder.AddXChatObservability()
             .AddCheck<SiloStatusHealthCheck>("silo", tags: [ObservabilityExtensions.ReadyTag]);
 
@@ -35,6 +40,7 @@ public static class SiloHostingExtensions
             Directory.CreateDirectory(dataDir);
             var databasePath = Path.Combine(dataDir, StandaloneDatabaseFile);
             builder.Services.AddSqliteMessageStore(o => o.DatabasePath = databasePath);
+            builder.Services.AddFileAttachmentStore(Path.Combine(dataDir, AttachmentsFolder));
             var ports = settings.Cluster;
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: ports.ServiceId, clusterId: ports.ClusterId)
@@ -53,6 +59,7 @@ public static class SiloHostingExtensions
             }
 
             builder.Services.AddPostgresMessageStore(o => o.ConnectionString = cluster.Postgres);
+            builder.Services.AddPostgresAttachmentStore(cluster.Postgres);
             builder.Services.AddSingleton(_ => new RedisHealthCheck(cluster.Redis));
             health.Add(ReadyCheck("storage", _ => new StorageHealthCheck(NpgsqlFactory.Instance, cluster.Postgres)))
                 .Add(ReadyCheck("redis", services => services.GetRequiredService<RedisHealthCheck>()));

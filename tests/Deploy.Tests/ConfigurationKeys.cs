@@ -13,6 +13,7 @@ public static class ConfigurationKeys
         (WebSocketGatewayOptions.SectionName, typeof(WebSocketGatewayOptions)),
         (XChatGrainOptions.SectionName, typeof(XChatGrainOptions)),
         (XChatHostOptions.SectionName, typeof(XChatHostOptions)),
+        (XChat.Grains.Sweeping.SweepOptions.SectionName, typeof(XChat.Grains.Sweeping.SweepOptions)),
     ];
 
     /// <summary>Variables read by the platform rather than our options: Kestrel's address and the pod fields Orleans' Kubernetes hosting reads.</summary>

@@ -19,6 +19,16 @@ internal sealed class RecordingPushObserver : IPushObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>Typing indicators received, in arrival order.</summary>
+    public Channel<(string UserId, IReadOnlyList<uint> DeviceIds, XChat.Grains.Live.TypingEvent Typing)> Typing { get; } =
+        Channel.CreateUnbounded<(string, IReadOnlyList<uint>, XChat.Grains.Live.TypingEvent)>();
+
+    public Task OnTypingAsync(string userId, IReadOnlyList<uint> deviceIds, XChat.Grains.Live.TypingEvent typing)
+    {
+        Typing.Writer.TryWrite((userId, deviceIds, typing));
+        return Task.CompletedTask;
+    }
+
     /// <summary>The next push, or a failure when none arrives in time (push is one-way, so tests wait for it).</summary>
     public async Task<ReceivedPush> NextAsync(TimeSpan? timeout = null)
     {

@@ -12,10 +12,13 @@ namespace XChat.Integration.Tests.E2E;
 /// </summary>
 public sealed class E2EWorld : IAsyncDisposable
 {
-    private E2EWorld(string root, StandaloneServer server)
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private E2EWorld(string root, StandaloneServer server, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Root = root;
         Server = server;
+        _settings = settings;
     }
 
     public string Root { get; }
@@ -25,10 +28,11 @@ public sealed class E2EWorld : IAsyncDisposable
     /// <summary>A random string in every plaintext the test sends, looked for in storage files.</summary>
     public string Marker { get; } = $"m{Guid.NewGuid():N}";
 
-    public static async Task<E2EWorld> StartAsync(string prefix)
+    /// <param name="settings">Server configuration overrides, kept for <see cref="RestartServerAsync"/>.</param>
+    public static async Task<E2EWorld> StartAsync(string prefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var root = Directory.CreateTempSubdirectory(prefix).FullName;
-        return new E2EWorld(root, await StandaloneServer.StartAsync(Path.Combine(root, "server")));
+        return new E2EWorld(root, await StandaloneServer.StartAsync(Path.Combine(root, "server"), settings), settings);
     }
 
     /// <summary>Stops the server and starts it again on the same data folder and port (clients reconnect to the same URL).</summary>
@@ -36,7 +40,7 @@ public sealed class E2EWorld : IAsyncDisposable
     {
         var port = Server.HttpPort;
         await Server.StopAsync();
-        Server = await StandaloneServer.StartAsync(Path.Combine(Root, "server"), httpPort: port);
+        Server = await StandaloneServer.StartAsync(Path.Combine(Root, "server"), _settings, httpPort: port);
     }
 
     public string Text(string name) => $"{Marker}-{name}";
