@@ -1,0 +1,253 @@
+// OpenSSL libcrypto's EVP public-key interface (OpenSSL 3.0 manual pages EVP_PKEY_new(3),
+// EVP_PKEY_derive(3), EVP_DigestSignInit(3), EVP_DigestVerifyInit(3)), used by X25519 (RFC 7748) and
+// Ed25519 (RFC 8032) when the library is present. Source-generated P/Invoke; every pointer argument
+// is a pinned span element, no unsafe code. The library is resolved once, by NativeLibrary.TryLoad of
+// the platform's usual names, and only when it exports every function below; X25519 and Ed25519 then
+// self-test it against an RFC vector before using it, and fall back to BouncyCastle otherwise.
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace XChat.Client.Crypto;
+
+internal static partial class OpenSslEvp
+{
+    /// <summary>NID_X25519 (= EVP_PKEY_X25519) in OpenSSL 1.1.1 and 3.x's obj_mac.h.</summary>
+    public const int PkeyX25519 = 1034;
+
+    /// <summary>NID_ED25519 (= EVP_PKEY_ED25519) in OpenSSL 1.1.1 and 3.x's obj_mac.h.</summary>
+    public const int PkeyEd25519 = 1087;
+
+    // A logical name, mapped by the resolver below to the handle TryLoad found; never a file name.
+    private const string Library = "xchat-openssl-libcrypto";
+
+    private static readonly string[] LibraryNames =
+        OperatingSystem.IsWindows() ? ["libcrypto-3-x64.dll", "libcrypto-3.dll"]
+        : OperatingSystem.IsMacOS() ? ["libcrypto.3.dylib", "libcrypto.dylib"]
+        : ["libcrypto.so.3", "libcrypto.so"];
+
+    private static readonly string[] Functions =
+    [
+        "EVP_PKEY_new_raw_private_key", "EVP_PKEY_new_raw_public_key", "EVP_PKEY_get_raw_public_key", "EVP_PKEY_free",
+        "EVP_PKEY_CTX_new", "EVP_PKEY_CTX_free", "EVP_PKEY_derive_init", "EVP_PKEY_derive_set_peer", "EVP_PKEY_derive",
+        "EVP_MD_CTX_new", "EVP_MD_CTX_free", "EVP_DigestSignInit", "EVP_DigestSign", "EVP_DigestVerifyInit",
+        "EVP_DigestVerify", "ERR_clear_error",
+    ];
+
+    private static nint s_library;
+
+    /// <summary>
+    /// True when libcrypto was loaded, exports every function used here, and its handle was registered
+    /// for this assembly's imports. Decided once; no import below may be called when false.
+    /// </summary>
+    public static bool IsAvailable { get; } = TryLoad();
+
+    /// <summary>A new EVP_PKEY of <paramref name="type"/> from a raw private key; OpenSSL keeps its own (cleansed) copy.</summary>
+    public static nint NewRawPrivateKey(int type, ReadOnlySpan<byte> privateKey) =>
+        EVP_PKEY_new_raw_private_key(type, 0, ref MemoryMarshal.GetReference(privateKey), (nuint)privateKey.Length);
+
+    /// <summary>A new EVP_PKEY of <paramref name="type"/> from a raw public key, or 0 when OpenSSL refuses it.</summary>
+    public static nint NewRawPublicKey(int type, ReadOnlySpan<byte> publicKey) =>
+        EVP_PKEY_new_raw_public_key(type, 0, ref MemoryMarshal.GetReference(publicKey), (nuint)publicKey.Length);
+
+    /// <summary>Writes the raw public key of <paramref name="key"/>, which must fill <paramref name="destination"/> exactly.</summary>
+    public static void GetRawPublicKey(nint key, Span<byte> destination)
+    {
+        var length = (nuint)destination.Length;
+        if (EVP_PKEY_get_raw_public_key(key, ref MemoryMarshal.GetReference(destination), ref length) != 1 || length != (nuint)destination.Length)
+        {
+            throw Failure("EVP_PKEY_get_raw_public_key");
+        }
+    }
+
+    /// <summary>
+    /// X25519 agreement of <paramref name="key"/> with <paramref name="peer"/> into <paramref name="destination"/>.
+    /// False when OpenSSL refuses the peer or the result: it fails the derivation when the output is all zeros
+    /// (a low-order peer point, RFC 7748 §6.1).
+    /// </summary>
+    public static bool TryDerive(nint key, nint peer, Span<byte> destination)
+    {
+        var ctx = EVP_PKEY_CTX_new(key, 0);
+        try
+        {
+            if (ctx == 0 || EVP_PKEY_derive_init(ctx) != 1)
+            {
+                throw Failure("EVP_PKEY_derive_init");
+            }
+
+            var length = (nuint)destination.Length;
+            if (EVP_PKEY_derive_set_peer(ctx, peer) != 1
+                || EVP_PKEY_derive(ctx, ref MemoryMarshal.GetReference(destination), ref length) != 1)
+            {
+                ERR_clear_error();
+                return false;
+            }
+
+            if (length != (nuint)destination.Length)
+            {
+                throw Failure("EVP_PKEY_derive");
+            }
+
+            return true;
+        }
+        finally
+        {
+            EVP_PKEY_CTX_free(ctx);
+        }
+    }
+
+    /// <summary>A pure EdDSA signature (no digest: EVP_DigestSignInit with a NULL EVP_MD) of <paramref name="message"/>.</summary>
+    public static void DigestSign(nint key, ReadOnlySpan<byte> message, Span<byte> signature)
+    {
+        var ctx = EVP_MD_CTX_new();
+        try
+        {
+            var length = (nuint)signature.Length;
+            if (ctx == 0
+                || EVP_DigestSignInit(ctx, 0, 0, 0, key) != 1
+                || EVP_DigestSign(ctx, ref MemoryMarshal.GetReference(signature), ref length, ref MemoryMarshal.GetReference(message), (nuint)message.Length) != 1
+                || length != (nuint)signature.Length)
+            {
+                throw Failure("EVP_DigestSign");
+            }
+        }
+        finally
+        {
+            EVP_MD_CTX_free(ctx);
+        }
+    }
+
+    /// <summary>True when the pure EdDSA <paramref name="signature"/> of <paramref name="message"/> verifies under <paramref name="key"/>.</summary>
+    public static bool DigestVerify(nint key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        var ctx = EVP_MD_CTX_new();
+        try
+        {
+            if (ctx == 0 || EVP_DigestVerifyInit(ctx, 0, 0, 0, key) != 1)
+            {
+                throw Failure("EVP_DigestVerifyInit");
+            }
+
+            // 1: valid; 0: invalid signature; negative: an error (also a failed verification here).
+            var result = EVP_DigestVerify(ctx, ref MemoryMarshal.GetReference(signature), (nuint)signature.Length,
+                ref MemoryMarshal.GetReference(message), (nuint)message.Length);
+            if (result != 1)
+            {
+                ERR_clear_error();
+            }
+
+            return result == 1;
+        }
+        finally
+        {
+            EVP_MD_CTX_free(ctx);
+        }
+    }
+
+    /// <summary>Frees an EVP_PKEY (0 is allowed).</summary>
+    public static void Free(nint key) => EVP_PKEY_free(key);
+
+    /// <summary>Clears OpenSSL's per-thread error queue and returns the exception for a failed call.</summary>
+    public static CryptographicException Failure(string function)
+    {
+        ERR_clear_error();
+        return new CryptographicException($"OpenSSL {function} failed.");
+    }
+
+    private static bool TryLoad()
+    {
+        foreach (var name in LibraryNames)
+        {
+            if (!NativeLibrary.TryLoad(name, out var handle))
+            {
+                continue;
+            }
+
+            if (!Functions.All(f => NativeLibrary.TryGetExport(handle, f, out _)))
+            {
+                NativeLibrary.Free(handle);
+                continue;
+            }
+
+            s_library = handle;
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(OpenSslEvp).Assembly, Resolve);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                // Another resolver is already registered for this assembly: the imports could not be bound.
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static nint Resolve(string libraryName, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName == Library ? s_library : 0;
+
+    // EVP_PKEY *EVP_PKEY_new_raw_private_key(int type, ENGINE *e, const unsigned char *priv, size_t len);
+    [LibraryImport(Library)]
+    private static partial nint EVP_PKEY_new_raw_private_key(int type, nint engine, ref byte key, nuint length);
+
+    // EVP_PKEY *EVP_PKEY_new_raw_public_key(int type, ENGINE *e, const unsigned char *pub, size_t len);
+    [LibraryImport(Library)]
+    private static partial nint EVP_PKEY_new_raw_public_key(int type, nint engine, ref byte key, nuint length);
+
+    // int EVP_PKEY_get_raw_public_key(const EVP_PKEY *pkey, unsigned char *pub, size_t *len);
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_get_raw_public_key(nint key, ref byte destination, ref nuint length);
+
+    // void EVP_PKEY_free(EVP_PKEY *key);
+    [LibraryImport(Library)]
+    private static partial void EVP_PKEY_free(nint key);
+
+    // EVP_PKEY_CTX *EVP_PKEY_CTX_new(EVP_PKEY *pkey, ENGINE *e);
+    [LibraryImport(Library)]
+    private static partial nint EVP_PKEY_CTX_new(nint key, nint engine);
+
+    // void EVP_PKEY_CTX_free(EVP_PKEY_CTX *ctx);
+    [LibraryImport(Library)]
+    private static partial void EVP_PKEY_CTX_free(nint ctx);
+
+    // int EVP_PKEY_derive_init(EVP_PKEY_CTX *ctx);
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_derive_init(nint ctx);
+
+    // int EVP_PKEY_derive_set_peer(EVP_PKEY_CTX *ctx, EVP_PKEY *peer);
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_derive_set_peer(nint ctx, nint peer);
+
+    // int EVP_PKEY_derive(EVP_PKEY_CTX *ctx, unsigned char *key, size_t *keylen);
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_derive(nint ctx, ref byte destination, ref nuint length);
+
+    // EVP_MD_CTX *EVP_MD_CTX_new(void);
+    [LibraryImport(Library)]
+    private static partial nint EVP_MD_CTX_new();
+
+    // void EVP_MD_CTX_free(EVP_MD_CTX *ctx);
+    [LibraryImport(Library)]
+    private static partial void EVP_MD_CTX_free(nint ctx);
+
+    // int EVP_DigestSignInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type, ENGINE *e, EVP_PKEY *pkey);
+    [LibraryImport(Library)]
+    private static partial int EVP_DigestSignInit(nint ctx, nint pkeyCtx, nint type, nint engine, nint key);
+
+    // int EVP_DigestSign(EVP_MD_CTX *ctx, unsigned char *sigret, size_t *siglen, const unsigned char *tbs, size_t tbslen);
+    [LibraryImport(Library)]
+    private static partial int EVP_DigestSign(nint ctx, ref byte signature, ref nuint signatureLength, ref byte message, nuint messageLength);
+
+    // int EVP_DigestVerifyInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type, ENGINE *e, EVP_PKEY *pkey);
+    [LibraryImport(Library)]
+    private static partial int EVP_DigestVerifyInit(nint ctx, nint pkeyCtx, nint type, nint engine, nint key);
+
+    // int EVP_DigestVerify(EVP_MD_CTX *ctx, const unsigned char *sigret, size_t siglen, const unsigned char *tbs, size_t tbslen);
+    [LibraryImport(Library)]
+    private static partial int EVP_DigestVerify(nint ctx, ref byte signature, nuint signatureLength, ref byte message, nuint messageLength);
+
+    // void ERR_clear_error(void);
+    [LibraryImport(Library)]
+    private static partial void ERR_clear_error();
+}
