@@ -1,9 +1,8 @@
 // OpenSSL libcrypto's EVP public-key interface (OpenSSL 3.0 manual pages EVP_PKEY_new(3),
-// EVP_PKEY_derive(3), EVP_DigestSignInit(3), EVP_DigestVerifyInit(3)), used by X25519 (RFC 7748) and
-// Ed25519 (RFC 8032) when the library is present. Source-generated P/Invoke; every pointer argument
+// EVP_PKEY_derive(3)), used by X25519 (RFC 7748) when the library is present. Source-generated P/Invoke; every pointer argument
 // is a pinned span element, no unsafe code. The library is resolved once, by NativeLibrary.TryLoad of
-// the platform's usual names, and only when it exports every function below; X25519 and Ed25519 then
-// self-test it against an RFC vector before using it, and fall back to BouncyCastle otherwise.
+// the platform's usual names, and only when it exports every function below; X25519 then
+// self-tests it against an RFC vector before using it, and fall back to BouncyCastle otherwise.
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -13,9 +12,6 @@ internal static partial class OpenSslEvp
 {
     /// <summary>NID_X25519 (= EVP_PKEY_X25519) in OpenSSL 1.1.1 and 3.x's obj_mac.h.</summary>
     public const int PkeyX25519 = 1034;
-
-    /// <summary>NID_ED25519 (= EVP_PKEY_ED25519) in OpenSSL 1.1.1 and 3.x's obj_mac.h.</summary>
-    public const int PkeyEd25519 = 1087;
 
     // A logical name, mapped by the resolver below to the handle TryLoad found; never a file name.
     private const string Library = "xchat-openssl-libcrypto";
@@ -29,8 +25,7 @@ internal static partial class OpenSslEvp
     [
         "EVP_PKEY_new_raw_private_key", "EVP_PKEY_new_raw_public_key", "EVP_PKEY_get_raw_public_key", "EVP_PKEY_free",
         "EVP_PKEY_CTX_new", "EVP_PKEY_CTX_free", "EVP_PKEY_derive_init", "EVP_PKEY_derive_set_peer", "EVP_PKEY_derive",
-        "EVP_MD_CTX_new", "EVP_MD_CTX_free", "EVP_DigestSignInit", "EVP_DigestSign", "EVP_DigestVerifyInit",
-        "EVP_DigestVerify", "ERR_clear_error",
+        "ERR_clear_error",
     ];
 
     private static nint s_library;
@@ -92,54 +87,6 @@ internal static partial class OpenSslEvp
         finally
         {
             EVP_PKEY_CTX_free(ctx);
-        }
-    }
-
-    /// <summary>A pure EdDSA signature (no digest: EVP_DigestSignInit with a NULL EVP_MD) of <paramref name="message"/>.</summary>
-    public static void DigestSign(nint key, ReadOnlySpan<byte> message, Span<byte> signature)
-    {
-        var ctx = EVP_MD_CTX_new();
-        try
-        {
-            var length = (nuint)signature.Length;
-            if (ctx == 0
-                || EVP_DigestSignInit(ctx, 0, 0, 0, key) != 1
-                || EVP_DigestSign(ctx, ref MemoryMarshal.GetReference(signature), ref length, ref MemoryMarshal.GetReference(message), (nuint)message.Length) != 1
-                || length != (nuint)signature.Length)
-            {
-                throw Failure("EVP_DigestSign");
-            }
-        }
-        finally
-        {
-            EVP_MD_CTX_free(ctx);
-        }
-    }
-
-    /// <summary>True when the pure EdDSA <paramref name="signature"/> of <paramref name="message"/> verifies under <paramref name="key"/>.</summary>
-    public static bool DigestVerify(nint key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        var ctx = EVP_MD_CTX_new();
-        try
-        {
-            if (ctx == 0 || EVP_DigestVerifyInit(ctx, 0, 0, 0, key) != 1)
-            {
-                throw Failure("EVP_DigestVerifyInit");
-            }
-
-            // 1: valid; 0: invalid signature; negative: an error (also a failed verification here).
-            var result = EVP_DigestVerify(ctx, ref MemoryMarshal.GetReference(signature), (nuint)signature.Length,
-                ref MemoryMarshal.GetReference(message), (nuint)message.Length);
-            if (result != 1)
-            {
-                ERR_clear_error();
-            }
-
-            return result == 1;
-        }
-        finally
-        {
-            EVP_MD_CTX_free(ctx);
         }
     }
 
@@ -222,30 +169,6 @@ internal static partial class OpenSslEvp
     // int EVP_PKEY_derive(EVP_PKEY_CTX *ctx, unsigned char *key, size_t *keylen);
     [LibraryImport(Library)]
     private static partial int EVP_PKEY_derive(nint ctx, ref byte destination, ref nuint length);
-
-    // EVP_MD_CTX *EVP_MD_CTX_new(void);
-    [LibraryImport(Library)]
-    private static partial nint EVP_MD_CTX_new();
-
-    // void EVP_MD_CTX_free(EVP_MD_CTX *ctx);
-    [LibraryImport(Library)]
-    private static partial void EVP_MD_CTX_free(nint ctx);
-
-    // int EVP_DigestSignInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type, ENGINE *e, EVP_PKEY *pkey);
-    [LibraryImport(Library)]
-    private static partial int EVP_DigestSignInit(nint ctx, nint pkeyCtx, nint type, nint engine, nint key);
-
-    // int EVP_DigestSign(EVP_MD_CTX *ctx, unsigned char *sigret, size_t *siglen, const unsigned char *tbs, size_t tbslen);
-    [LibraryImport(Library)]
-    private static partial int EVP_DigestSign(nint ctx, ref byte signature, ref nuint signatureLength, ref byte message, nuint messageLength);
-
-    // int EVP_DigestVerifyInit(EVP_MD_CTX *ctx, EVP_PKEY_CTX **pctx, const EVP_MD *type, ENGINE *e, EVP_PKEY *pkey);
-    [LibraryImport(Library)]
-    private static partial int EVP_DigestVerifyInit(nint ctx, nint pkeyCtx, nint type, nint engine, nint key);
-
-    // int EVP_DigestVerify(EVP_MD_CTX *ctx, const unsigned char *sigret, size_t siglen, const unsigned char *tbs, size_t tbslen);
-    [LibraryImport(Library)]
-    private static partial int EVP_DigestVerify(nint ctx, ref byte signature, nuint signatureLength, ref byte message, nuint messageLength);
 
     // void ERR_clear_error(void);
     [LibraryImport(Library)]

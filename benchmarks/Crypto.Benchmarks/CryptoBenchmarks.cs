@@ -168,23 +168,6 @@ public class CryptoBenchmarks
     [Benchmark(Description = "Backend: X25519 agreement, BouncyCastle")]
     public byte[] X25519AgreePortable() => AgreeWith(X25519.Portable);
 
-    /// <summary>Per backend: one Ed25519 signature of 256 bytes on OpenSSL.</summary>
-    [Benchmark(Description = "Backend: Ed25519 sign 256 B, OpenSSL")]
-    public byte[] Ed25519SignOpenSsl() => SignWith(Ed25519.OpenSsl ?? throw new InvalidOperationException("OpenSSL backend unavailable."));
-
-    /// <summary>Per backend: one Ed25519 signature of 256 bytes on BouncyCastle, public key known (as <c>Sign(Ed25519KeyPair, …)</c>).</summary>
-    [Benchmark(Description = "Backend: Ed25519 sign 256 B, BouncyCastle")]
-    public byte[] Ed25519SignPortable() => SignWith(Ed25519.Portable);
-
-    /// <summary>Per backend: one Ed25519 verification of 256 bytes on OpenSSL (with the encoding checks).</summary>
-    [Benchmark(Description = "Backend: Ed25519 verify 256 B, OpenSSL")]
-    public bool Ed25519VerifyOpenSsl() => (Ed25519.OpenSsl ?? throw new InvalidOperationException("OpenSSL backend unavailable."))
-        .Verify(_signingKey.PublicKey, _plaintext, _signature);
-
-    /// <summary>Per backend: one Ed25519 verification of 256 bytes on BouncyCastle.</summary>
-    [Benchmark(Description = "Backend: Ed25519 verify 256 B, BouncyCastle")]
-    public bool Ed25519VerifyPortable() => Ed25519.Portable.Verify(_signingKey.PublicKey, _plaintext, _signature);
-
     /// <summary>Primitive, for attribution: one X25519 key pair (a fixed-base scalar multiplication).</summary>
     [Benchmark(Description = "Primitive: X25519 key pair")]
     public X25519KeyPair X25519Generate() => X25519.GenerateKeyPair();
@@ -264,13 +247,6 @@ public class CryptoBenchmarks
         return backend.TryAgree(_agreementKey.PrivateKey, _peerAgreementKey, shared)
             ? shared
             : throw new InvalidOperationException("X25519 agreement failed.");
-    }
-
-    private byte[] SignWith(Ed25519.IEd25519Backend backend)
-    {
-        var signature = new byte[Ed25519.SignatureSize];
-        backend.Sign(_signingKey.PrivateKey, _signingKey.PublicKey, _plaintext, signature);
-        return signature;
     }
 
     private async Task<(ProtocolStores Alice, ProtocolStores Bob, PreKeyBundle Bundle)> PeerKeysAsync()
