@@ -36,21 +36,40 @@ internal static partial class OpenSslEvp
     /// </summary>
     public static bool IsAvailable { get; } = TryLoad();
 
-    /// <summary>A new EVP_PKEY of <paramref name="type"/> from a raw private key; OpenSSL keeps its own (cleansed) copy.</summary>
-    public static nint NewRawPrivateKey(int type, ReadOnlySpan<byte> privateKey) =>
-        EVP_PKEY_new_raw_private_key(type, 0, ref MemoryMarshal.GetReference(privateKey), (nuint)privateKey.Length);
+    /// <summary>
+    /// Imports a raw private key of <paramref name="type"/> (which also computes its public key). OpenSSL
+    /// keeps its own copy, cleansed when the handle is released.
+    /// </summary>
+    public static PrivateKeyHandle ImportPrivateKey(int type, ReadOnlySpan<byte> privateKey)
+    {
+        var key = EVP_PKEY_new_raw_private_key(type, 0, ref MemoryMarshal.GetReference(privateKey), (nuint)privateKey.Length);
+        return key != 0 ? new PrivateKeyHandle(key, privateKey) : throw Failure("EVP_PKEY_new_raw_private_key");
+    }
 
     /// <summary>A new EVP_PKEY of <paramref name="type"/> from a raw public key, or 0 when OpenSSL refuses it.</summary>
     public static nint NewRawPublicKey(int type, ReadOnlySpan<byte> publicKey) =>
         EVP_PKEY_new_raw_public_key(type, 0, ref MemoryMarshal.GetReference(publicKey), (nuint)publicKey.Length);
 
     /// <summary>Writes the raw public key of <paramref name="key"/>, which must fill <paramref name="destination"/> exactly.</summary>
-    public static void GetRawPublicKey(nint key, Span<byte> destination)
+    public static void GetRawPublicKey(PrivateKeyHandle key, Span<byte> destination)
     {
-        var length = (nuint)destination.Length;
-        if (EVP_PKEY_get_raw_public_key(key, ref MemoryMarshal.GetReference(destination), ref length) != 1 || length != (nuint)destination.Length)
+        var added = false;
+        try
         {
-            throw Failure("EVP_PKEY_get_raw_public_key");
+            key.DangerousAddRef(ref added);
+            var length = (nuint)destination.Length;
+            if (EVP_PKEY_get_raw_public_key(key.DangerousGetHandle(), ref MemoryMarshal.GetReference(destination), ref length) != 1
+                || length != (nuint)destination.Length)
+            {
+                throw Failure("EVP_PKEY_get_raw_public_key");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                key.DangerousRelease();
+            }
         }
     }
 
@@ -59,11 +78,14 @@ internal static partial class OpenSslEvp
     /// False when OpenSSL refuses the peer or the result: it fails the derivation when the output is all zeros
     /// (a low-order peer point, RFC 7748 §6.1).
     /// </summary>
-    public static bool TryDerive(nint key, nint peer, Span<byte> destination)
+    public static bool TryDerive(PrivateKeyHandle key, nint peer, Span<byte> destination)
     {
-        var ctx = EVP_PKEY_CTX_new(key, 0);
+        var added = false;
+        nint ctx = 0;
         try
         {
+            key.DangerousAddRef(ref added);
+            ctx = EVP_PKEY_CTX_new(key.DangerousGetHandle(), 0);
             if (ctx == 0 || EVP_PKEY_derive_init(ctx) != 1)
             {
                 throw Failure("EVP_PKEY_derive_init");
@@ -87,6 +109,10 @@ internal static partial class OpenSslEvp
         finally
         {
             EVP_PKEY_CTX_free(ctx);
+            if (added)
+            {
+                key.DangerousRelease();
+            }
         }
     }
 
@@ -98,6 +124,37 @@ internal static partial class OpenSslEvp
     {
         ERR_clear_error();
         return new CryptographicException($"OpenSSL {function} failed.");
+    }
+
+    /// <summary>
+    /// An imported private EVP_PKEY, freed when the handle is disposed or finalized. It also holds a pinned
+    /// copy of the raw key it was imported from (cleared on release), so that a user of a cached handle can
+    /// check, in constant time, that the key it is about to use is still the one in its bytes.
+    /// </summary>
+    internal sealed class PrivateKeyHandle : SafeHandle
+    {
+        private readonly byte[] _source;
+
+        internal PrivateKeyHandle(nint key, ReadOnlySpan<byte> source)
+            : base(0, ownsHandle: true)
+        {
+            _source = GC.AllocateArray<byte>(source.Length, pinned: true);
+            source.CopyTo(_source);
+            SetHandle(key);
+        }
+
+        public override bool IsInvalid => handle == 0;
+
+        /// <summary>True when the handle is open and was imported from exactly <paramref name="privateKey"/>.</summary>
+        public bool Holds(ReadOnlySpan<byte> privateKey) =>
+            !IsClosed && CryptographicOperations.FixedTimeEquals(_source, privateKey);
+
+        protected override bool ReleaseHandle()
+        {
+            EVP_PKEY_free(handle);
+            CryptographicOperations.ZeroMemory(_source);
+            return true;
+        }
     }
 
     private static bool TryLoad()

@@ -25,8 +25,8 @@ public static class X25519
     public static X25519KeyPair GenerateKeyPair()
     {
         // RFC 7748 §6.1: the private key is 32 random bytes; clamping happens in the X25519 function.
-        var privateKey = RandomNumberGenerator.GetBytes(KeySize);
-        return new X25519KeyPair(privateKey, GetPublicKey(privateKey));
+        // On OpenSSL the pair keeps the key imported to derive its public key, for its agreements.
+        return Active.CreateKeyPair(RandomNumberGenerator.GetBytes(KeySize));
     }
 
     /// <summary>Derives the public key X25519(k, 9) of a 32-byte private key.</summary>
@@ -56,6 +56,26 @@ public static class X25519
         return false;
     }
 
+    /// <summary>
+    /// Computes the shared secret with the private key of <paramref name="keyPair"/>, as
+    /// <see cref="TryAgree(ReadOnlySpan{byte}, ReadOnlySpan{byte}, out byte[])"/>. Prefer this overload for
+    /// a key pair used more than once: on OpenSSL the pair keeps its imported private key between calls.
+    /// </summary>
+    public static bool TryAgree(X25519KeyPair keyPair, ReadOnlySpan<byte> peerPublicKey, out byte[] sharedSecret)
+    {
+        ArgumentNullException.ThrowIfNull(keyPair);
+        Requires.Length(keyPair.PrivateKey, KeySize, nameof(keyPair));
+        Requires.Length(peerPublicKey, KeySize, nameof(peerPublicKey));
+        sharedSecret = new byte[KeySize];
+        if (Active.TryAgree(keyPair, peerPublicKey, sharedSecret))
+        {
+            return true;
+        }
+
+        sharedSecret = [];
+        return false;
+    }
+
     /// <summary>An X25519 implementation. Lengths are checked by the callers (32 bytes each).</summary>
     internal interface IX25519Backend
     {
@@ -64,8 +84,14 @@ public static class X25519
         /// <summary>Writes X25519(k, 9) of <paramref name="privateKey"/> to <paramref name="publicKey"/>.</summary>
         void GetPublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey);
 
+        /// <summary>The pair of <paramref name="privateKey"/> (which it takes, not copies).</summary>
+        X25519KeyPair CreateKeyPair(byte[] privateKey);
+
         /// <summary>Writes the shared secret; false (and <paramref name="sharedSecret"/> cleared) when it is all zeros.</summary>
         bool TryAgree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret);
+
+        /// <summary>As the other overload, with the private key of <paramref name="keyPair"/>.</summary>
+        bool TryAgree(X25519KeyPair keyPair, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret);
     }
 
     private sealed class PortableBackend : IX25519Backend
@@ -86,6 +112,16 @@ public static class X25519
                 CryptographicOperations.ZeroMemory(sk);
             }
         }
+
+        public X25519KeyPair CreateKeyPair(byte[] privateKey)
+        {
+            var publicKey = new byte[KeySize];
+            Rfc7748.X25519.GeneratePublicKey(privateKey, 0, publicKey, 0);
+            return new X25519KeyPair(privateKey, publicKey);
+        }
+
+        public bool TryAgree(X25519KeyPair keyPair, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret) =>
+            TryAgree(keyPair.PrivateKey, peerPublicKey, sharedSecret);
 
         public bool TryAgree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
         {
@@ -158,40 +194,74 @@ public static class X25519
 
         public void GetPublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
         {
-            var key = OpenSslEvp.NewRawPrivateKey(_type, privateKey);
+            using var key = OpenSslEvp.ImportPrivateKey(_type, privateKey);
+            OpenSslEvp.GetRawPublicKey(key, publicKey);
+        }
+
+        public X25519KeyPair CreateKeyPair(byte[] privateKey)
+        {
+            var key = OpenSslEvp.ImportPrivateKey(_type, privateKey);
             try
             {
-                if (key == 0)
-                {
-                    throw OpenSslEvp.Failure("EVP_PKEY_new_raw_private_key");
-                }
-
+                var publicKey = new byte[KeySize];
                 OpenSslEvp.GetRawPublicKey(key, publicKey);
+                return new X25519KeyPair(privateKey, publicKey) { NativeKey = key };
             }
-            finally
+            catch
             {
-                OpenSslEvp.Free(key);
+                key.Dispose();
+                throw;
             }
         }
 
         public bool TryAgree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
         {
-            nint key = 0;
-            nint peer = 0;
+            using var key = OpenSslEvp.ImportPrivateKey(_type, privateKey);
+            return Agree(key, peerPublicKey, sharedSecret);
+        }
+
+        public bool TryAgree(X25519KeyPair keyPair, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
+        {
+            // The pair's imported key, unless there is none yet or the pair's private key bytes have
+            // changed since it was imported (cleared, or overwritten by a caller).
+            var cached = Volatile.Read(ref keyPair.NativeKey);
+            if (cached is not null && cached.Holds(keyPair.PrivateKey))
+            {
+                return Agree(cached, peerPublicKey, sharedSecret);
+            }
+
+            var fresh = OpenSslEvp.ImportPrivateKey(_type, keyPair.PrivateKey);
+            var installed = ReferenceEquals(Interlocked.CompareExchange(ref keyPair.NativeKey, fresh, cached), cached);
+            if (installed)
+            {
+                // A stale key no longer matches the pair: free it now rather than at finalization.
+                cached?.Dispose();
+            }
+
             try
             {
-                key = OpenSslEvp.NewRawPrivateKey(_type, privateKey);
-                if (key == 0)
+                return Agree(fresh, peerPublicKey, sharedSecret);
+            }
+            finally
+            {
+                if (!installed)
                 {
-                    throw OpenSslEvp.Failure("EVP_PKEY_new_raw_private_key");
+                    // Another thread installed its own import first; this one served this call only.
+                    fresh.Dispose();
                 }
+            }
+        }
 
-                peer = OpenSslEvp.NewRawPublicKey(_type, peerPublicKey);
-                if (peer == 0)
-                {
-                    throw OpenSslEvp.Failure("EVP_PKEY_new_raw_public_key");
-                }
+        private bool Agree(OpenSslEvp.PrivateKeyHandle key, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
+        {
+            var peer = OpenSslEvp.NewRawPublicKey(_type, peerPublicKey);
+            if (peer == 0)
+            {
+                throw OpenSslEvp.Failure("EVP_PKEY_new_raw_public_key");
+            }
 
+            try
+            {
                 // OpenSSL fails the derivation when the result is all zeros (RFC 7748 §6.1); the check
                 // below is the same rule for a libcrypto that would not.
                 if (!OpenSslEvp.TryDerive(key, peer, sharedSecret) || IsZero(sharedSecret))
@@ -205,7 +275,6 @@ public static class X25519
             finally
             {
                 OpenSslEvp.Free(peer);
-                OpenSslEvp.Free(key);
             }
         }
 

@@ -143,6 +143,115 @@ public sealed class X25519BackendTests
         }
     }
 
+    [Fact]
+    public void KeyPair_OpenSsl_ImportsOnceAndMatchesBouncyCastle()
+    {
+        var pair = new X25519KeyPair(Convert.FromHexString(AlicePrivate), Convert.FromHexString(AlicePublic));
+        Assert.Null(pair.NativeKey);
+
+        var secret = new byte[32];
+        Assert.True(X25519.OpenSsl!.TryAgree(pair, Convert.FromHexString(BobPublic), secret));
+        Assert.Equal(Shared, Convert.ToHexStringLower(secret));
+        var imported = pair.NativeKey;
+        Assert.NotNull(imported);
+
+        for (var i = 0; i < 8; i++)
+        {
+            var peer = X25519.GenerateKeyPair().PublicKey;
+            var viaOpenSsl = new byte[32];
+            var viaPortable = new byte[32];
+            Assert.True(X25519.OpenSsl.TryAgree(pair, peer, viaOpenSsl));
+            Assert.True(X25519.Portable.TryAgree(pair, peer, viaPortable));
+            Assert.Equal(viaPortable, viaOpenSsl);
+        }
+
+        Assert.Same(imported, pair.NativeKey);
+        Assert.False(imported!.IsClosed);
+    }
+
+    [Fact]
+    public void KeyPair_Generated_KeepsItsImportedKey()
+    {
+        var pair = X25519.GenerateKeyPair();
+        var imported = pair.NativeKey;
+        Assert.NotNull(imported);
+        Assert.True(X25519.TryAgree(pair, Convert.FromHexString(BobPublic), out _));
+        Assert.Same(imported, pair.NativeKey);
+    }
+
+    [Fact]
+    public void KeyPair_PrivateKeyOverwritten_ReimportsAndFreesTheStaleKey()
+    {
+        var pair = new X25519KeyPair(Convert.FromHexString(AlicePrivate), Convert.FromHexString(AlicePublic));
+        var secret = new byte[32];
+        Assert.True(X25519.OpenSsl!.TryAgree(pair, Convert.FromHexString(BobPublic), secret));
+        var stale = pair.NativeKey!;
+
+        // The bytes now hold Bob's private key: the agreement must use them, not the imported copy.
+        Convert.FromHexString(BobPrivate).CopyTo(pair.PrivateKey, 0);
+        Assert.True(X25519.OpenSsl.TryAgree(pair, Convert.FromHexString(AlicePublic), secret));
+        Assert.Equal(Shared, Convert.ToHexStringLower(secret));
+        Assert.True(stale.IsClosed);
+        Assert.NotSame(stale, pair.NativeKey);
+    }
+
+    [Fact]
+    public void KeyPair_ClearPrivateKey_ZeroesBytesAndFreesNativeKey()
+    {
+        var pair = X25519.GenerateKeyPair();
+        var imported = pair.NativeKey!;
+        pair.ClearPrivateKey();
+
+        Assert.All(pair.PrivateKey, b => Assert.Equal(0, b));
+        Assert.Null(pair.NativeKey);
+        Assert.True(imported.IsClosed);
+        Assert.False(imported.Holds(new byte[32]));
+    }
+
+    [Fact]
+    public void KeyPair_WithAndEquality_IgnoreNativeKey()
+    {
+        var pair = X25519.GenerateKeyPair();
+        var copy = pair with { };
+        Assert.Null(copy.NativeKey);
+        Assert.Equal(pair, copy);
+        Assert.Equal(pair.GetHashCode(), copy.GetHashCode());
+        Assert.NotEqual(pair, pair with { PrivateKey = (byte[])pair.PrivateKey.Clone() });
+
+        // A pair made with another private key computes with that key, not an import copied from the original.
+        var other = pair with { PrivateKey = Convert.FromHexString(AlicePrivate) };
+        Assert.True(X25519.TryAgree(other, Convert.FromHexString(BobPublic), out var secret));
+        Assert.Equal(Shared, Convert.ToHexStringLower(secret));
+    }
+
+    [Fact]
+    public void KeyPair_ConcurrentAgreements_AllCorrect()
+    {
+        var pair = new X25519KeyPair(Convert.FromHexString(AlicePrivate), Convert.FromHexString(AlicePublic));
+        Parallel.For(0, 64, _ =>
+        {
+            var secret = new byte[32];
+            Assert.True(X25519.OpenSsl!.TryAgree(pair, Convert.FromHexString(BobPublic), secret));
+            Assert.Equal(Shared, Convert.ToHexStringLower(secret));
+        });
+        Assert.False(pair.NativeKey!.IsClosed);
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")]
+    public void KeyPair_LowOrderPoint_RejectedByBoth(string lowOrderPoint)
+    {
+        var pair = X25519.GenerateKeyPair();
+        foreach (var backend in AllBackends())
+        {
+            var secret = new byte[32];
+            secret.AsSpan().Fill(0xAA);
+            Assert.False(backend.TryAgree(pair, Convert.FromHexString(lowOrderPoint), secret), backend.Name);
+            Assert.All(secret, b => Assert.Equal(0, b));
+        }
+    }
+
     private static X25519.IX25519Backend Backend(string name) => name == "OpenSSL" ? X25519.OpenSsl! : X25519.Portable;
 
     private static IEnumerable<X25519.IX25519Backend> AllBackends() => [X25519.OpenSsl!, X25519.Portable];
