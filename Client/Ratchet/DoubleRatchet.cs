@@ -17,7 +17,7 @@ internal static class DoubleRatchet
     public static SessionState InitializeAlice(byte[] sharedKey, IdentityKey local, IdentityKey remote, byte[] baseKey, byte[] bobRatchetKey, PendingPreKey pendingPreKey)
     {
         var sending = X25519.GenerateKeyPair();
-        var (rootKey, sendingChainKey) = RatchetKdf.Root(sharedKey, Agree(sending.PrivateKey, bobRatchetKey));
+        var (rootKey, sendingChainKey) = RatchetKdf.Root(sharedKey, Agree(sending, bobRatchetKey));
         return new SessionState
         {
             LocalIdentity = local,
@@ -190,14 +190,14 @@ internal static class DoubleRatchet
         state.SendCounter = 0;
         state.ReceiveCounter = 0;
         state.ReceivingRatchetKey = ratchetKey;
-        (state.RootKey, state.ReceivingChainKey) = RatchetKdf.Root(state.RootKey, Agree(state.SendingRatchetKey.PrivateKey, ratchetKey));
+        (state.RootKey, state.ReceivingChainKey) = RatchetKdf.Root(state.RootKey, Agree(state.SendingRatchetKey, ratchetKey));
         state.SendingRatchetKey = X25519.GenerateKeyPair();
-        (state.RootKey, state.SendingChainKey) = RatchetKdf.Root(state.RootKey, Agree(state.SendingRatchetKey.PrivateKey, ratchetKey));
+        (state.RootKey, state.SendingChainKey) = RatchetKdf.Root(state.RootKey, Agree(state.SendingRatchetKey, ratchetKey));
     }
 
-    private static byte[] Agree(byte[] privateKey, byte[] peerPublicKey)
+    private static byte[] Agree(X25519KeyPair keyPair, byte[] peerPublicKey)
     {
-        return X25519.TryAgree(privateKey, peerPublicKey, out var secret)
+        return X25519.TryAgree(keyPair, peerPublicKey, out var secret)
             ? secret
             : throw new InvalidMessageException("The peer's ratchet key is a low-order point.");
     }

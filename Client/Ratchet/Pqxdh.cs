@@ -42,13 +42,13 @@ internal static class Pqxdh
         var ephemeral = X25519.GenerateKeyPair();
         var secrets = new List<byte[]>
         {
-            Agree(alice.Agreement.PrivateKey, bundle.SignedPreKey),
-            Agree(ephemeral.PrivateKey, bob.AgreementKey),
-            Agree(ephemeral.PrivateKey, bundle.SignedPreKey),
+            Agree(alice.Agreement, bundle.SignedPreKey),
+            Agree(ephemeral, bob.AgreementKey),
+            Agree(ephemeral, bundle.SignedPreKey),
         };
         if (bundle.PreKey is { } preKey)
         {
-            secrets.Add(Agree(ephemeral.PrivateKey, preKey));
+            secrets.Add(Agree(ephemeral, preKey));
         }
 
         MlKem768Encapsulation encapsulation;
@@ -65,7 +65,7 @@ internal static class Pqxdh
         var sharedKey = Kdf(secrets);
 
         // §3.3: Alice deletes her ephemeral private key and the DH outputs.
-        CryptographicOperations.ZeroMemory(ephemeral.PrivateKey);
+        ephemeral.ClearPrivateKey();
         return new PqxdhInitiation(sharedKey, ephemeral.PublicKey, encapsulation.Ciphertext);
     }
 
@@ -74,13 +74,13 @@ internal static class Pqxdh
     {
         var secrets = new List<byte[]>
         {
-            Agree(signedPreKey.KeyPair.PrivateKey, alice.AgreementKey),
-            Agree(bob.Agreement.PrivateKey, baseKey),
-            Agree(signedPreKey.KeyPair.PrivateKey, baseKey),
+            Agree(signedPreKey.KeyPair, alice.AgreementKey),
+            Agree(bob.Agreement, baseKey),
+            Agree(signedPreKey.KeyPair, baseKey),
         };
         if (preKey is not null)
         {
-            secrets.Add(Agree(preKey.KeyPair.PrivateKey, baseKey));
+            secrets.Add(Agree(preKey.KeyPair, baseKey));
         }
 
         // A changed CT does not throw: ML-KEM's implicit rejection yields a secret Alice does not
@@ -115,9 +115,9 @@ internal static class Pqxdh
         }
     }
 
-    private static byte[] Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey)
+    private static byte[] Agree(X25519KeyPair keyPair, ReadOnlySpan<byte> peerPublicKey)
     {
-        return X25519.TryAgree(privateKey, peerPublicKey, out var secret)
+        return X25519.TryAgree(keyPair, peerPublicKey, out var secret)
             ? secret
             : throw new InvalidKeyException("A PQXDH public key is a low-order point.");
     }

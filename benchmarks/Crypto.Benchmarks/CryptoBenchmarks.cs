@@ -154,11 +154,32 @@ public class CryptoBenchmarks
     [Benchmark(Description = "Primitive: Ed25519 verify 256 B")]
     public bool Ed25519Verify() => Ed25519.Verify(_signingKey.PublicKey, _plaintext, _signature);
 
-    /// <summary>Primitive, for attribution: one X25519 agreement (RFC 7748).</summary>
+    /// <summary>Primitive, for attribution: one X25519 agreement (RFC 7748) with a key pair, as the protocol code calls it.</summary>
     [Benchmark(Description = "Primitive: X25519 agreement")]
-    public byte[] X25519Agree() => X25519.TryAgree(_agreementKey.PrivateKey, _peerAgreementKey, out var shared)
+    public byte[] X25519Agree() => X25519.TryAgree(_agreementKey, _peerAgreementKey, out var shared)
         ? shared
         : throw new InvalidOperationException("X25519 agreement failed.");
+
+    /// <summary>
+    /// Per backend: one X25519 agreement on OpenSSL's libcrypto (the active backend on Debian) with a key
+    /// pair whose private key is already imported (every agreement after a pair's first).
+    /// </summary>
+    [Benchmark(Description = "Backend: X25519 agreement, OpenSSL (key pair)")]
+    public byte[] X25519AgreeOpenSsl() => AgreeWith(OpenSslX25519, _agreementKey);
+
+    /// <summary>Per backend: one X25519 agreement on OpenSSL from raw private key bytes, imported (public key recomputed) per call.</summary>
+    [Benchmark(Description = "Backend: X25519 agreement, OpenSSL (raw key, import per call)")]
+    public byte[] X25519AgreeOpenSslRaw()
+    {
+        var shared = new byte[X25519.KeySize];
+        return OpenSslX25519.TryAgree(_agreementKey.PrivateKey, _peerAgreementKey, shared)
+            ? shared
+            : throw new InvalidOperationException("X25519 agreement failed.");
+    }
+
+    /// <summary>Per backend: one X25519 agreement on BouncyCastle (the fallback; no per-pair state).</summary>
+    [Benchmark(Description = "Backend: X25519 agreement, BouncyCastle")]
+    public byte[] X25519AgreePortable() => AgreeWith(X25519.Portable, _agreementKey);
 
     /// <summary>Primitive, for attribution: one X25519 key pair (a fixed-base scalar multiplication).</summary>
     [Benchmark(Description = "Primitive: X25519 key pair")]
@@ -231,6 +252,16 @@ public class CryptoBenchmarks
         var (alice, bob, bundle) = await PeerKeysAsync();
         await new SessionBuilder(alice, BobAddress).ProcessPreKeyBundleAsync(bundle);
         return await RoundTripAsync(alice, BobAddress, bob, AliceAddress);
+    }
+
+    private static X25519.IX25519Backend OpenSslX25519 => X25519.OpenSsl ?? throw new InvalidOperationException("OpenSSL backend unavailable.");
+
+    private byte[] AgreeWith(X25519.IX25519Backend backend, X25519KeyPair keyPair)
+    {
+        var shared = new byte[X25519.KeySize];
+        return backend.TryAgree(keyPair, _peerAgreementKey, shared)
+            ? shared
+            : throw new InvalidOperationException("X25519 agreement failed.");
     }
 
     private async Task<(ProtocolStores Alice, ProtocolStores Bob, PreKeyBundle Bundle)> PeerKeysAsync()

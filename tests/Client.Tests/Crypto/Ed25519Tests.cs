@@ -1,3 +1,4 @@
+using System.Numerics;
 using XChat.Client.Crypto;
 
 namespace XChat.Client.Tests.Crypto;
@@ -95,6 +96,41 @@ public sealed class Ed25519Tests
         var signature = Ed25519.Sign(signer.PrivateKey, "m"u8);
 
         Assert.False(Ed25519.Verify(other.PublicKey, "m"u8, signature), "a signature verifies only under its signer's key");
+    }
+
+    [Fact]
+    public void Verify_NonCanonicalS_ReturnsFalse()
+    {
+        // S + L still satisfies the verification equation, but RFC 8032 §5.1.7 requires S < L.
+        var order = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
+        var keys = Ed25519.GenerateKeyPair();
+        var signature = Ed25519.Sign(keys.PrivateKey, "m"u8);
+        var s = new BigInteger(signature.AsSpan(32), isUnsigned: true) + order;
+        Assert.True(s.TryWriteBytes(signature.AsSpan(32), out _, isUnsigned: true));
+
+        Assert.False(Ed25519.Verify(keys.PublicKey, "m"u8, signature));
+    }
+
+    // Public keys of small order (y = 1, p - 1, 0 and the two order-8 points, with either sign bit) and
+    // non-canonical encodings of small-order points (y = p + 1, y = p), paired with R = (0, 1), S = 0,
+    // which the bare equation [S]B = R + [k]A accepts under the neutral element for any message.
+    [Theory]
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000080")]
+    [InlineData("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+    [InlineData("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")]
+    [InlineData("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85")]
+    [InlineData("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")]
+    [InlineData("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa")]
+    public void Verify_SmallOrderOrNonCanonicalPublicKey_ReturnsFalse(string publicKey)
+    {
+        var signature = new byte[Ed25519.SignatureSize];
+        signature[0] = 0x01;
+
+        Assert.False(Ed25519.Verify(Convert.FromHexString(publicKey), "any message"u8, signature));
     }
 
     [Fact]
