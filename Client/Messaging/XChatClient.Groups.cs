@@ -223,7 +223,7 @@ public sealed partial class XChatClient
     private async Task<long> SendGroupLockedAsync(string groupId, MessageBody body, CancellationToken cancellationToken, IReadOnlyList<string>? attachmentIds = null)
     {
         var plaintext = body.Serialize();
-        var clientMessageId = Guid.NewGuid().ToString("N");
+        var clientMessageId = XChatConnection.NewClientMessageId();
         var ownName = new SenderKeyName(DistributionIdOf(groupId), new ProtocolAddress(UserId, DeviceId));
         var builder = new GroupSessionBuilder(_profile.SenderKeys);
         for (var attempt = 1; ; attempt++)

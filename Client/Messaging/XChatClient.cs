@@ -330,7 +330,7 @@ public sealed partial class XChatClient : IAsyncDisposable
         IReadOnlyList<string>? attachmentIds = null)
     {
         var plaintext = body.Serialize();
-        var clientMessageId = Guid.CreateVersion7().ToString("N");
+        var clientMessageId = XChatConnection.NewClientMessageId();
         for (var attempt = 1; ; attempt++)
         {
             // Device lists are remembered between sends; a MISMATCHED_DEVICES answer drops them.

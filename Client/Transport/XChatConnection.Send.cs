@@ -10,7 +10,7 @@ public sealed partial class XChatConnection
     /// <summary>
     /// Sends a message and returns its seq once the server committed it. Retries across
     /// reconnects, UNAVAILABLE and RATE_LIMITED with the same client message id until SendDeadline;
-    /// an empty ClientMessageId is filled with a new UUID.
+    /// an empty ClientMessageId is filled with <see cref="NewClientMessageId"/>.
     /// </summary>
     public async Task<SendResult> SendAsync(SendRequest request, CancellationToken cancellationToken = default)
     {
@@ -18,7 +18,7 @@ public sealed partial class XChatConnection
         ArgumentException.ThrowIfNullOrEmpty(request.ConversationId, nameof(request));
         if (request.ClientMessageId.Length == 0)
         {
-            request.ClientMessageId = Guid.CreateVersion7().ToString("N");
+            request.ClientMessageId = NewClientMessageId();
         }
 
         var clock = Stopwatch.StartNew();
@@ -78,6 +78,12 @@ public sealed partial class XChatConnection
         };
         return SendAsync(request, cancellationToken);
     }
+
+    /// <summary>
+    /// A new client message id: a time-ordered UUIDv7 (32 hex digits). The server's idempotency key
+    /// leads with this id, so ids that grow over time make its index grow at one end (PROTOCOL.md §4).
+    /// </summary>
+    public static string NewClientMessageId() => Guid.CreateVersion7().ToString("N");
 
     private bool IsClosedForGood => Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _terminalError) is not null;
 }
