@@ -80,10 +80,11 @@ public sealed partial class XChatConnection
     }
 
     /// <summary>
-    /// A new client message id: a time-ordered UUIDv7 (32 hex digits). The server's idempotency key
-    /// leads with this id, so ids that grow over time make its index grow at one end (PROTOCOL.md §4).
+    /// A new client message id: a time-ordered UUIDv7 (32 hex digits, <see cref="ClientMessageIds"/>).
+    /// The server's idempotency key leads with this id, so ids that grow over time make its index grow
+    /// at one end (PROTOCOL.md §4).
     /// </summary>
-    public static string NewClientMessageId() => Guid.CreateVersion7().ToString("N");
+    public static string NewClientMessageId() => ClientMessageIds.Next();
 
     private bool IsClosedForGood => Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _terminalError) is not null;
 }
