@@ -41,8 +41,9 @@ public static class Program
         var batch = Option(args, "--batch", 125);
         var conversations = Option(args, "--conversations", 100);
         var rounds = Option(args, "--rounds", 2);
+        var cacheKib = Option(args, "--cache-kib", 65536);
         Console.WriteLine($"SQLite {SqliteVersion()}, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine($"{rows} rows in transactions of {batch}, over {conversations} conversations; {rounds} rounds; CPU is this process's (writer + checkpointer).");
+        Console.WriteLine($"{rows} rows in transactions of {batch}, over {conversations} conversations; {rounds} rounds; page cache {cacheKib} KiB; CPU is this process's (writer + checkpointer).");
         Console.WriteLine();
         Console.WriteLine("| round | layout | rows/s | CPU µs per row | ratio to 'before' |");
         Console.WriteLine("|---|---|---:|---:|---:|");
@@ -51,7 +52,7 @@ public static class Program
             double? before = null;
             foreach (var layout in Layouts)
             {
-                var (perSecond, cpuPerRow) = Run(layout, rows, batch, conversations);
+                var (perSecond, cpuPerRow) = Run(layout, rows, batch, conversations, cacheKib);
                 before ??= cpuPerRow;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {round} | {layout.Name} | {perSecond:N0} | {cpuPerRow:F1} | {cpuPerRow / before.Value:F2} |"));
@@ -61,7 +62,7 @@ public static class Program
         return 0;
     }
 
-    private static (double RowsPerSecond, double CpuMicrosecondsPerRow) Run(Layout layout, int rows, int batch, int conversations)
+    private static (double RowsPerSecond, double CpuMicrosecondsPerRow) Run(Layout layout, int rows, int batch, int conversations, int cacheKib)
     {
         var directory = Directory.CreateTempSubdirectory("xchat-storage-bench-");
         try
@@ -69,7 +70,7 @@ public static class Program
             var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory.FullName, "xchat.db"), Pooling = false }.ToString();
             using var writer = new SqliteConnection(connectionString);
             writer.Open();
-            Execute(writer, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;" + layout.Create);
+            Execute(writer, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{cacheKib};" + layout.Create);
 
             using var insert = writer.CreateCommand();
             insert.CommandText = "INSERT INTO xchat_messages VALUES (@c, @s, @u, @d, @m, @t, @p, NULL)";
