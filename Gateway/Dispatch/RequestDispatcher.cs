@@ -11,7 +11,7 @@ using GrainPage = XChat.Grains.Conversations.MessagePage;
 namespace XChat.Gateway.Dispatch;
 
 /// <summary>Turns the request of a logged-in device into grain calls. Grains check membership themselves.</summary>
-public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options, GatewayMetrics metrics)
+public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences references, SendBatcher sends, ConnectionRegistry registry, IOptions<WebSocketGatewayOptions> options, GatewayMetrics metrics)
 {
     private readonly WebSocketGatewayOptions _options = options.Value;
     private readonly PreKeyDispatcher _preKeys = new(references, registry, metrics);
@@ -169,7 +169,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
         // Attachments are bound before the append: a bad id fails the send with nothing stored.
         await _attachments.ReferenceAsync(device, conversationId, request.AttachmentIds);
-        var result = await references.Conversation(conversationId).AppendAsync(append);
+        var result = await sends.AppendAsync(conversationId, append);
         return new ServerFrame
         {
             Send = new SendResult

@@ -19,6 +19,7 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _logins;
     private readonly Counter<long> _loginFailures;
     private readonly Counter<long> _rateLimited;
+    private readonly Histogram<int> _appendCallSends;
     private readonly TimeProvider _time;
 
     public GatewayMetrics(IMeterFactory meterFactory, ConnectionRegistry registry, TimeProvider time)
@@ -33,6 +34,9 @@ public sealed class GatewayMetrics
         _logins = meter.CreateCounter<long>("xchat.logins", description: "Successful logins and registrations.");
         _loginFailures = meter.CreateCounter<long>("xchat.login.failures", description: "Logins and registrations refused for a bad signature or an unknown device.");
         _rateLimited = meter.CreateCounter<long>("xchat.rate_limited.requests", description: "Requests refused by a per-device rate limit (sends and prekey fetches).");
+        _appendCallSends = meter.CreateHistogram<int>("xchat.append.call_sends", unit: "{send}",
+            description: "Sends carried by one append call from this gateway to a conversation grain.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000] });
         meter.CreateObservableGauge("xchat.websocket.connections", () => registry.Count, description: "Logged-in WebSocket connections on this process.");
     }
 
@@ -51,4 +55,7 @@ public sealed class GatewayMetrics
     public void LoginFailed() => _loginFailures.Add(1);
 
     public void RateLimited() => _rateLimited.Add(1);
+
+    /// <summary>One append call to a conversation grain carried <paramref name="sends"/> sends.</summary>
+    public void AppendCall(int sends) => _appendCallSends.Record(sends);
 }

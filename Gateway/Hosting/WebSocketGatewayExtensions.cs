@@ -33,6 +33,7 @@ public static class WebSocketGatewayExtensions
         services.AddSingleton<ConnectionTimeouts>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionTimeouts>());
         services.AddSingleton<GrainReferences>();
+        services.AddSingleton<SendBatcher>();
         services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<ConnectionServices>();
         return services;

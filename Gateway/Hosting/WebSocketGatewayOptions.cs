@@ -49,6 +49,15 @@ public sealed class WebSocketGatewayOptions
     [Range(1, 10_000)]
     public int MaxConcurrentRequestsPerConnection { get; set; } = 64;
 
+    /// <summary>
+    /// Most sends one append call to a conversation grain carries. Sends to a conversation that arrive
+    /// while this gateway's previous call to it is in flight go together in the next call (group commit
+    /// at the gateway's hop, see <see cref="Dispatch.SendBatcher"/>); 1 turns that off, every send then
+    /// being its own call. The default is 64.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int MaxSendsPerAppendCall { get; set; } = 64;
+
     /// <summary>How often the gateway renews the push subscriptions of its connected devices. The default is 30 seconds.</summary>
     public TimeSpan PushRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 

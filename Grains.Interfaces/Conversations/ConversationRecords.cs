@@ -55,6 +55,12 @@ public sealed record AppendResult(
     [property: Id(1)] long ServerTimestampMs,
     [property: Id(2)] bool Duplicate);
 
+/// <summary>One send's outcome in <see cref="IConversationGrain.AppendManyAsync"/>: its result, or the rule it broke.</summary>
+[GenerateSerializer, Immutable, Alias("xchat.AppendOutcome")]
+public sealed record AppendOutcome(
+    [property: Id(0)] AppendResult? Result,
+    [property: Id(1)] Errors.XChatException? Error);
+
 /// <summary>A stored message as one device sees it: the shared ciphertext and that device's own ciphertext.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.MessageEnvelope")]
 public sealed record MessageEnvelope(

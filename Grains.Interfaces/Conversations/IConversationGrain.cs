@@ -22,6 +22,16 @@ public interface IConversationGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<AppendResult> AppendAsync(AppendRequest request);
 
+    /// <summary>
+    /// Appends several sends, in the given order, as if each were its own <see cref="AppendAsync"/>
+    /// call, and answers once every one is committed or refused: one outcome per send, in the same
+    /// order. A send that breaks a rule gets its error in its outcome and does not affect the others.
+    /// A gateway uses it to carry the sends that arrived while its previous call to this conversation
+    /// was in flight in one call instead of one each.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendRequest> requests);
+
     /// <summary>Messages with seq greater than afterSeq, oldest first, as the reading device sees them.</summary>
     [AlwaysInterleave]
     Task<MessagePage> ReadAfterAsync(DeviceAddress reader, long afterSeq, int limit);

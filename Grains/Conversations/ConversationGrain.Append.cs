@@ -15,6 +15,7 @@ public sealed partial class ConversationGrain
     private readonly Dictionary<string, IUserGrain> _memberGrains = [];
     private RecentSends? _recent;
     private bool _flushing;
+    private bool _holdFlush;
     private bool _storeMayHoldOlderSends;
 
     private RecentSends Recent => _recent ??= new RecentSends(_limits.RecentSendsRemembered);
@@ -51,13 +52,53 @@ public sealed partial class ConversationGrain
         var pending = new PendingAppend(request, key);
         _queue.Add(pending);
         _inFlight[key] = pending;
-        if (!_flushing)
+        StartFlushUnlessHeld();
+        return await pending.Completion.Task;
+    }
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var appends = new Task<AppendResult>[requests.Count];
+        // Queue them all before the first commit starts, so they share it instead of the first one
+        // going alone. A send that has to await first (a device-set check) queues itself later.
+        _holdFlush = true;
+        try
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                appends[i] = AppendAsync(requests[i]);
+            }
+        }
+        finally
+        {
+            _holdFlush = false;
+        }
+
+        StartFlushUnlessHeld();
+        var outcomes = new AppendOutcome[requests.Count];
+        for (var i = 0; i < appends.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = new AppendOutcome(await appends[i], null);
+            }
+            catch (XChatException exception)
+            {
+                outcomes[i] = new AppendOutcome(null, exception);
+            }
+        }
+
+        return outcomes;
+    }
+
+    private void StartFlushUnlessHeld()
+    {
+        if (!_flushing && !_holdFlush && _queue.Count > 0)
         {
             _flushing = true;
             _ = FlushAsync();
         }
-
-        return await pending.Completion.Task;
     }
 
     private async Task FlushAsync()

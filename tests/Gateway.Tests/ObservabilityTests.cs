@@ -41,6 +41,7 @@ public sealed class ObservabilityTests
         var expected = new Dictionary<string, double>
         {
             ["xchat_messages_appended_total"] = 1,
+            ["xchat_append_call_sends_count"] = 1,
             ["xchat_push_deliveries_total"] = 1,
             ["xchat_push_latency_seconds_count"] = 1,
             ["xchat_sync_requests_total"] = 1,

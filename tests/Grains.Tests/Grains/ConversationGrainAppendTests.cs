@@ -44,6 +44,66 @@ public sealed class ConversationGrainAppendTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AppendManyAsync_MixedBatch_EachSendGetsItsOwnOutcomeInOrderAndOnlyGoodOnesAreStored()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var earlier = TestSends.Shared(a);
+        var before = await conversation.AppendAsync(earlier);
+        var first = TestSends.Shared(a);
+        var empty = new AppendRequest(TestSends.Device(a), TestSends.NewClientId(), null, []);
+        var second = TestSends.Shared(b);
+        var toStranger = TestSends.ForDevices(a, TestSends.Device(Guid.NewGuid().ToString("N")));
+
+        var outcomes = await conversation.AppendManyAsync([first, empty, second, earlier, toStranger, first]);
+
+        Assert.Equal(6, outcomes.Count);
+        Assert.Equal((2L, false), (outcomes[0].Result!.Seq, outcomes[0].Result!.Duplicate));
+        Assert.IsType<InvalidRequestException>(outcomes[1].Error);
+        Assert.Null(outcomes[1].Result);
+        Assert.Equal((3L, false), (outcomes[2].Result!.Seq, outcomes[2].Result!.Duplicate));
+        Assert.Equal((before.Seq, true), (outcomes[3].Result!.Seq, outcomes[3].Result!.Duplicate));
+        Assert.IsType<InvalidRequestException>(outcomes[4].Error);
+        Assert.Equal((2L, true), (outcomes[5].Result!.Seq, outcomes[5].Result!.Duplicate));
+        var log = await TestSends.ReadAllAsync(conversation, TestSends.Device(a));
+        Assert.Equal([1L, 2L, 3L], log.Select(m => m.Seq));
+        Assert.Equal([earlier.ClientMessageId, first.ClientMessageId, second.ClientMessageId], log.Select(m => m.ClientMessageId));
+    }
+
+    [Fact]
+    public async Task AppendManyAsync_FromANonMember_EverySendForbiddenAndNothingStored()
+    {
+        var (_, _, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var stranger = await TestUsers.RegisterAsync(Grains);
+
+        var outcomes = await conversation.AppendManyAsync([TestSends.Shared(stranger), TestSends.Shared(stranger)]);
+
+        Assert.All(outcomes, o => Assert.IsType<ForbiddenException>(o.Error));
+        Assert.Equal(0, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
+    [Fact]
+    public async Task AppendManyAsync_ManyConcurrentBatches_SeqsGapFreeAndEachSendOnce()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var batches = Enumerable.Range(0, 20)
+            .Select(i => Enumerable.Range(0, 10).Select(_ => TestSends.Shared(i % 2 == 0 ? a : b)).ToArray())
+            .ToArray();
+
+        var perBatch = await Task.WhenAll(batches.Select(batch => conversation.AppendManyAsync(batch)));
+
+        var outcomes = perBatch.SelectMany(o => o).ToArray();
+        Assert.All(outcomes, o => Assert.False(o.Result!.Duplicate));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), outcomes.Select(o => o.Result!.Seq).Order());
+        foreach (var batch in perBatch)
+        {
+            var seqs = batch.Select(o => o.Result!.Seq).ToArray();
+            Assert.Equal(seqs.Order(), seqs); // within a batch the sends keep their order
+        }
+
+        Assert.Equal(200, (await TestSends.ReadAllAsync(conversation, TestSends.Device(a))).Count);
+    }
+
+    [Fact]
     public async Task AppendAsync_ConcurrentTwins_CommitOnceAndOneIsDuplicate()
     {
         var (a, _, conversation) = await TestUsers.NewDirectAsync(Grains);
