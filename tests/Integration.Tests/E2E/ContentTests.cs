@@ -149,16 +149,77 @@ public sealed class ContentTests : IAsyncLifetime
         Assert.Equal(("bob", ReceiptState.Sent), (sent.Handle, sent.State));
         Assert.Empty((await alice.SyncAsync()).Receipts);
 
+        // Bob's sync sends alice an encrypted receipt; alice knows of it once her sync received it.
         await bob.SyncAsync();
-        Assert.Equal(ReceiptState.Delivered, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
         var delivered = Assert.Single((await alice.SyncAsync()).Receipts);
         Assert.Equal((ReceiptState.Delivered, second.Seq, "bob"), (delivered.State, delivered.UpToSeq, delivered.Handle));
+        Assert.Equal(ReceiptState.Delivered, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
 
         await bob.MarkReadAsync(conversation);
         Assert.Equal(ReceiptState.Read, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
         var read = Assert.Single((await alice.SyncAsync()).Receipts);
         Assert.Equal((ReceiptState.Read, second.Seq), (read.State, read.UpToSeq));
         Assert.Empty((await alice.SyncAsync()).Receipts);
+    }
+
+    [Fact]
+    public async Task DeliveryReceipts_TravelEncryptedPerDevice_TheServerCannotTellWhatWasDelivered()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var alice2 = await _world.LinkAsync(alice, _world.Profile("alice2"));
+        await alice.SendTextAsync("bob", _world.Text("d1"));
+        var second = await alice.SendTextAsync("bob", _world.Text("d2"));
+        var conversation = second.Conversation;
+        Assert.Equal(2, ServerStorage.MessageCount(_world.Server.DatabasePath));
+
+        // Bob's device fetches both: its sync sends one silent message, to alice's two devices only.
+        var atBob = await bob.SyncAsync();
+        Assert.Equal(2, atBob.Messages.Count);
+        Assert.Equal(0, bob.ReceiptSendFailures);
+        Assert.Equal(3, ServerStorage.MessageCount(_world.Server.DatabasePath));
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, conversation, 3) ?? throw new InvalidOperationException("no receipt row");
+        Assert.True(row.Silent && !row.HasShared && row.DeviceCiphertexts is { Length: > 0 }, "a receipt is a silent row of per-device ciphertexts");
+        Assert.Equal(bob.UserId, row.Sender);
+        var addressed = XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts);
+        Assert.Equal([(alice.UserId, alice.DeviceId), (alice.UserId, alice2.DeviceId)], addressed.Select(c => (c.UserId, c.DeviceId)).Order());
+        foreach (var ciphertext in addressed.Select(c => System.Text.Encoding.UTF8.GetString(c.Ciphertext)))
+        {
+            // The receipt's JSON ({"type":"receipt","delivered":2,…}) is nowhere in clear.
+            Assert.DoesNotContain("receipt", ciphertext);
+            Assert.DoesNotContain($"\"delivered\":{second.Seq}", ciphertext);
+        }
+
+        // What the server stored is all the server shows: until alice's devices receive the receipt, it reads as sent.
+        Assert.Equal(ReceiptState.Sent, (await alice.ReceiptsAsync(conversation, second.Seq)).Single(r => r.UserId == bob.UserId).State);
+        var atAlice = await alice.SyncAsync();
+        Assert.Empty(atAlice.Messages);
+        Assert.Empty(atAlice.Failures);
+        var delivered = Assert.Single(atAlice.Receipts);
+        Assert.Equal((ReceiptState.Delivered, second.Seq, bob.UserId, bob.DeviceId), (delivered.State, delivered.UpToSeq, delivered.UserId, delivered.DeviceId));
+        var states = await alice.ReceiptsAsync(conversation, second.Seq);
+        Assert.Equal(ReceiptState.Delivered, states.Single(r => r.UserId == bob.UserId).State);
+        Assert.True(states.Single(r => r.DeviceId == alice2.DeviceId && r.UserId == alice.UserId).State == ReceiptState.Sent, "own devices send no receipts for own messages");
+
+        // The sender's other device got the receipt too; its own user's messages owe none.
+        var atAlice2 = await alice2.SyncAsync();
+        Assert.Empty(atAlice2.Failures);
+        Assert.Equal(2, atAlice2.Messages.Count);
+        var forBob = (await alice2.ReceiptsAsync(conversation, second.Seq)).Single(r => r.UserId == bob.UserId);
+        Assert.Equal(ReceiptState.Delivered, forBob.State);
+
+        // A receipt is never answered with a receipt, and a sync with nothing new sends nothing.
+        Assert.Empty((await bob.SyncAsync()).Messages);
+        Assert.Empty((await alice.SyncAsync()).Receipts);
+        Assert.True(ServerStorage.MessageCount(_world.Server.DatabasePath) == 3, "no receipt of a receipt, none for own messages");
+
+        // Receipts are not messages: not unread, not in any history.
+        Assert.Equal(0L, Assert.Single(await alice.ChatsAsync()).Unread);
+        Assert.Equal(2L, Assert.Single(await bob.ChatsAsync()).Unread);
+        Assert.Equal(2, (await alice.HistoryAsync("bob")).Count);
+        Assert.Equal(2, (await alice2.HistoryAsync("bob")).Count);
+        Assert.Equal(2, (await bob.HistoryAsync("alice")).Count);
+        _world.AssertServerStorageHasNoMarker();
     }
 
     [Fact]
