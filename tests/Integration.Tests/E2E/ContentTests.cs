@@ -223,6 +223,39 @@ public sealed class ContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_AProfileWithReceiptCursorsInClientJson_MovesThemIntoTheEncryptedProfile()
+    {
+        await using (var bob = await _world.RegisterAsync("bob"))
+        {
+        }
+
+        await using (var alice = await _world.RegisterAsync("alice"))
+        {
+            await alice.SendTextAsync("bob", _world.Text("m1"));
+            await alice.SendTextAsync("bob", _world.Text("m2"));
+        }
+
+        // What an older client left in client.json: bob's device delivered 2 and read 1, both reported.
+        var settingsPath = Path.Combine(_world.Profile("alice"), "client.json");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settingsPath))!.AsObject();
+        var conversation = settings["directConversations"]!.AsObject().Single().Value!.GetValue<string>();
+        var bobId = settings["directConversations"]!.AsObject().Single().Key;
+        settings["receiptCursors"] = new System.Text.Json.Nodes.JsonObject
+        {
+            [conversation] = new System.Text.Json.Nodes.JsonObject { [$"{bobId}/1"] = new System.Text.Json.Nodes.JsonArray(2, 1) },
+        };
+        File.WriteAllText(settingsPath, settings.ToJsonString());
+
+        await using var reopened = await XChatClient.OpenAsync(_world.Profile("alice"));
+
+        Assert.DoesNotContain("receiptCursors", File.ReadAllText(settingsPath));
+        var record = reopened.Profile.Receipts.Get(conversation)[$"{bobId}/1"];
+        Assert.Equal((2L, 2L, 1L), (record.Delivered, record.ReportedDelivered, record.ReportedRead));
+        Assert.Equal(ReceiptState.Delivered, Assert.Single(await reopened.ReceiptsAsync(conversation, 2)).State);
+        Assert.True((await reopened.SyncAsync()).Receipts.Count == 0, "what was reported before is not reported again");
+    }
+
+    [Fact]
     public async Task Block_RefusesDirectMessagesBothWays_UntilUnblocked_AndHidesGroupMessagesForTheBlocker()
     {
         await using var alice = await _world.RegisterAsync("alice");
