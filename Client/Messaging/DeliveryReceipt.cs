@@ -10,12 +10,16 @@ namespace XChat.Client.Messaging;
 internal sealed class DeliveryReceipt
 {
     private readonly SortedSet<string> _senders = new(StringComparer.Ordinal);
+    private readonly HashSet<(string UserId, uint DeviceId)> _senderDevices = [];
 
     /// <summary>The seq the receipt will name; 0 when the round fetched nothing that needs one.</summary>
     public long Through { get; private set; }
 
     /// <summary>The users whose devices get the receipt.</summary>
     public IReadOnlyCollection<string> SenderUserIds => _senders;
+
+    /// <summary>The devices that sent those messages: a remembered device list that lacks one of them is out of date.</summary>
+    public IReadOnlySet<(string UserId, uint DeviceId)> SenderDevices => _senderDevices;
 
     public void Add(Envelope envelope, string ownUserId)
     {
@@ -28,5 +32,6 @@ internal sealed class DeliveryReceipt
 
         Through = Math.Max(Through, (long)envelope.Seq);
         _senders.Add(envelope.SenderUserId);
+        _senderDevices.Add((envelope.SenderUserId, envelope.SenderDeviceId));
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class XChatClient
             var clientMessageId = XChatConnection.NewClientMessageId();
             for (var attempt = 1; ; attempt++)
             {
-                var (handles, targets) = await ReceiptTargetsLockedAsync(receipt.SenderUserIds, group, cancellationToken).ConfigureAwait(false);
+                var (handles, targets) = await ReceiptTargetsLockedAsync(receipt, group, cancellationToken).ConfigureAwait(false);
                 if (targets.Count == 0)
                 {
                     return;
@@ -176,13 +176,16 @@ public sealed partial class XChatClient
     /// The devices a receipt goes to: every device of every sender this device knows by handle (from its
     /// contacts or the group's member list), whose identities are not changed since verified, and that it did
     /// not block. Also the handles it looked up, to forget their device lists when the server disagrees.
+    /// Device lists are remembered between sends, as for direct messages; one that lacks a device the round
+    /// received from is out of date and looked up again (the server does not report devices a silent
+    /// message misses).
     /// </summary>
     private async Task<(List<string> Handles, List<(string UserId, DeviceInfo Device)> Targets)> ReceiptTargetsLockedAsync(
-        IReadOnlyCollection<string> senderUserIds, StoredGroup? group, CancellationToken cancellationToken)
+        DeliveryReceipt receipt, StoredGroup? group, CancellationToken cancellationToken)
     {
         var handles = new List<string>();
         var targets = new List<(string UserId, DeviceInfo Device)>();
-        foreach (var userId in senderUserIds)
+        foreach (var userId in receipt.SenderUserIds)
         {
             if (_settings.BlockedUsers.Contains(userId))
             {
@@ -198,6 +201,12 @@ public sealed partial class XChatClient
 
             handles.Add(handle);
             var user = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
+            if (receipt.SenderDevices.Any(d => d.UserId == userId && user.Devices.All(known => known.DeviceId != d.DeviceId)))
+            {
+                _deviceLists.Remove(handle);
+                user = await DeviceListAsync(handle, cancellationToken).ConfigureAwait(false);
+            }
+
             if (user.UserId != userId)
             {
                 continue;

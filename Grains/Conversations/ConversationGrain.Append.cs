@@ -182,10 +182,11 @@ public sealed partial class ConversationGrain
     /// <summary>
     /// Per-device ciphertexts must address exactly the members' current devices, but the sender's
     /// own: otherwise some device could not read the message (missing) or a ciphertext would be
-    /// stored for nobody (extra). A silent message (a receipt) is meant for some devices only: it
-    /// may miss devices, but every one it addresses must be a current member device (extra otherwise). The device lists are read from the members' user grains on each
+    /// stored for nobody (extra). The device lists are read from the members' user grains on each
     /// such send rather than cached here: it is one in-memory read per member, in parallel, and a
-    /// cache would need invalidation whenever any member links a device.
+    /// cache would need invalidation whenever any member links a device. A silent message (a
+    /// receipt) is meant for some devices only: it may miss devices, but every one it addresses
+    /// must be a current member device (extra otherwise).
     /// </summary>
     private async Task CheckDeviceSetAsync(AppendRequest request)
     {

@@ -223,6 +223,45 @@ public sealed class ContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeliveryReceipt_ThatTheServerRefuses_DoesNotFailTheSync()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await bob.SendTextAsync("alice", _world.Text("then-blocked"));
+        await bob.BlockAsync("alice");
+
+        var atAlice = await alice.SyncAsync();
+
+        Assert.Equal([_world.Text("then-blocked")], atAlice.Messages.Select(m => m.Text));
+        Assert.Empty(atAlice.Failures);
+        Assert.True(alice.ReceiptSendFailures == 1, "the receipt was refused (BLOCKED) and dropped");
+        Assert.Equal(1, ServerStorage.MessageCount(_world.Server.DatabasePath));
+    }
+
+    [Fact]
+    public async Task DeliveryReceipt_ForADeviceTheSenderLinkedLater_ReachesIt()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await alice.SendTextAsync("bob", _world.Text("to-one-device")); // alice now remembers bob's one device
+        await bob.SyncAsync();
+        await alice.SyncAsync();
+        await using var bob2 = await _world.LinkAsync(bob, _world.Profile("bob2"));
+        var fromNew = await bob2.SendTextAsync("alice", _world.Text("from-the-new-device"));
+
+        Assert.Equal([_world.Text("from-the-new-device")], (await alice.SyncAsync()).Messages.Select(m => m.Text));
+
+        Assert.Equal(0, alice.ReceiptSendFailures);
+        var lastSeq = (await alice.Connection.ListConversationsAsync()).Single().LastSeq;
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, fromNew.Conversation, (long)lastSeq) ?? throw new InvalidOperationException("no receipt row");
+        var addressed = XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts).Select(c => (c.UserId, c.DeviceId)).Order();
+        Assert.True(row.Silent);
+        Assert.Equal([(bob.UserId, bob.DeviceId), (bob.UserId, bob2.DeviceId)], addressed);
+        var atBob2 = await bob2.SyncAsync();
+        Assert.Contains(atBob2.Receipts, r => r.State == ReceiptState.Delivered && r.UpToSeq == fromNew.Seq && r.UserId == alice.UserId);
+    }
+
+    [Fact]
     public async Task Open_AProfileWithReceiptCursorsInClientJson_MovesThemIntoTheEncryptedProfile()
     {
         await using (var bob = await _world.RegisterAsync("bob"))
