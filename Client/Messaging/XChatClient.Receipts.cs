@@ -1,9 +1,9 @@
+using Google.Protobuf;
 using XChat.Client.Errors;
 using XChat.Client.Ratchet;
 using XChat.Client.Storage;
 using XChat.Client.Transport;
 using XChat.Protocol;
-using Google.Protobuf;
 
 namespace XChat.Client.Messaging;
 
