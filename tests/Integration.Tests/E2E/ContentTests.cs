@@ -223,6 +223,34 @@ public sealed class ContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeliveryReceipt_InAGroup_GoesToTheSendersDevicesOnly()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        var group = await alice.CreateGroupAsync(_world.Text("team"), ["bob", "carol"]);
+        await bob.SyncAsync();
+        await carol.SyncAsync();
+        await alice.SyncAsync();
+        var sent = await alice.SendGroupTextAsync(group.Id, _world.Text("hello-team"));
+
+        Assert.Contains((await bob.SyncAsync()).Messages, m => m.Text == _world.Text("hello-team"));
+
+        var lastSeq = (await bob.Connection.ListConversationsAsync()).Single(c => c.ConversationId == group.Id).LastSeq;
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, group.Id, (long)lastSeq) ?? throw new InvalidOperationException("no receipt row");
+        Assert.True(row.Silent && row.Sender == bob.UserId, "bob's sync sent a silent receipt");
+        Assert.Equal([(alice.UserId, alice.DeviceId)], XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts).Select(c => (c.UserId, c.DeviceId)));
+        var atCarol = await carol.SyncAsync();
+        Assert.Empty(atCarol.Failures); // bob's receipt is not for her: skipped quietly
+        Assert.Empty(atCarol.Receipts);
+        var atAlice = await alice.SyncAsync();
+        Assert.Contains(atAlice.Receipts, r => (r.State, r.UserId, r.UpToSeq) == (ReceiptState.Delivered, bob.UserId, sent.Seq));
+        var states = await alice.ReceiptsAsync(group.Id, sent.Seq);
+        Assert.Equal(ReceiptState.Delivered, states.Single(r => r.UserId == bob.UserId).State);
+        Assert.True(states.Single(r => r.UserId == carol.UserId).State == ReceiptState.Delivered, "carol's sync sent her receipt too");
+    }
+
+    [Fact]
     public async Task DeliveryReceipt_ThatTheServerRefuses_DoesNotFailTheSync()
     {
         await using var alice = await _world.RegisterAsync("alice");
