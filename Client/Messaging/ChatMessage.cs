@@ -66,9 +66,9 @@ public enum ReceiptState
 {
     /// <summary>Stored on the server, not yet fetched by the device.</summary>
     Sent,
-    /// <summary>The device fetched and acknowledged it.</summary>
+    /// <summary>The device fetched it, as its end-to-end encrypted delivery receipt told this device.</summary>
     Delivered,
-    /// <summary>The device's user read it.</summary>
+    /// <summary>The device's user read it (the device's read cursor on the server).</summary>
     Read,
 }
 

@@ -40,8 +40,13 @@ internal sealed class ClientSettings
     /// <summary>User ids this user blocked from this device; their group messages are dropped here (the server refuses direct ones).</summary>
     public HashSet<string> BlockedUsers { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Conversation id → "{userId}/{deviceId}" → [delivered, read] as the last sync reported them, to report only what moved.</summary>
-    public Dictionary<string, Dictionary<string, long[]>> ReceiptCursors { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Conversation id → "{userId}/{deviceId}" → [delivered, read] as a sync reported them, from profiles made before
+    /// receipts moved into the encrypted profile (<see cref="Storage.ReceiptStore"/>). Read once, moved there, then
+    /// dropped from this file; null afterwards.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, Dictionary<string, long[]>>? ReceiptCursors { get; set; }
 
     [JsonIgnore]
     public Uri ServerUri => new(Server);

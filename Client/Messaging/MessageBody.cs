@@ -12,7 +12,9 @@ namespace XChat.Client.Messaging;
 /// <item><c>{"v":1,"type":"delete","target":seq,…}</c>: the sender deleted its message <c>target</c> for everyone;</item>
 /// <item><c>{"v":1,"type":"reaction","target":seq,"emoji":"👍","remove":false,…}</c>: sets (or removes) the sender's one reaction on <c>target</c>;</item>
 /// <item><c>{"v":1,"type":"sender_key","distribution":base64,"group":"g_…",…}</c>: a sender key distribution message, only ever inside a pairwise session;</item>
-/// <item><c>{"v":1,"type":"group","name":"…","members":[{"userId":"…","handle":"…"}],…}</c>: a group's name and members, under the sender key.</item>
+/// <item><c>{"v":1,"type":"group","name":"…","members":[{"userId":"…","handle":"…"}],…}</c>: a group's name and members, under the sender key;</item>
+/// <item><c>{"v":1,"type":"receipt","delivered":seq,…}</c>: the sending device has every message of the conversation up to
+/// <c>delivered</c>; only ever inside a pairwise session of a silent message.</item>
 /// </list>
 /// <c>from</c> is the sender's handle as the sender states it; the receiver checks it against the server's
 /// lookup before trusting it. Unknown fields are ignored, an unknown version or type is rejected.
@@ -32,7 +34,8 @@ internal sealed partial record MessageBody(
     [property: JsonPropertyName("emoji")] string? Emoji = null,
     [property: JsonPropertyName("remove")] bool? Remove = null,
     [property: JsonPropertyName("attachment")] AttachmentPointer? Attachment = null,
-    [property: JsonPropertyName("disappearSeconds")] long? DisappearSeconds = null)
+    [property: JsonPropertyName("disappearSeconds")] long? DisappearSeconds = null,
+    [property: JsonPropertyName("delivered")] long? Delivered = null)
 {
     public const int CurrentVersion = 1;
     public const string TextType = "text";
@@ -44,6 +47,7 @@ internal sealed partial record MessageBody(
     public const string EditType = "edit";
     public const string DeleteType = "delete";
     public const string ReactionType = "reaction";
+    public const string ReceiptType = "receipt";
 
     /// <summary>An emoji is one user-perceived character; this bounds its UTF-16 length (flags and ZWJ sequences included).</summary>
     public const int MaxEmojiLength = 32;
@@ -64,6 +68,10 @@ internal sealed partial record MessageBody(
     public static bool IsSingleEmoji(string? emoji) =>
         emoji is { Length: > 0 and <= MaxEmojiLength } && new System.Globalization.StringInfo(emoji).LengthInTextElements == 1
         && !char.IsAsciiLetterOrDigit(emoji[0]) && !char.IsWhiteSpace(emoji[0]);
+
+    /// <summary>A delivery receipt: every message up to <paramref name="delivered"/> reached the sending device (cumulative: devices sync in seq order).</summary>
+    public static MessageBody ForReceipt(long delivered, string from, DateTimeOffset sentAt) =>
+        new(CurrentVersion, ReceiptType, null, sentAt.ToUnixTimeMilliseconds(), from, Delivered: delivered);
 
     public static MessageBody ForText(string text, string from, DateTimeOffset sentAt) =>
         new(CurrentVersion, TextType, text, sentAt.ToUnixTimeMilliseconds(), from);
@@ -100,6 +108,7 @@ internal sealed partial record MessageBody(
             EditType => body.Text is not null && body.Target > 0,
             DeleteType => body.Target > 0,
             ReactionType => body.Target > 0 && IsSingleEmoji(body.Emoji),
+            ReceiptType => body.Delivered > 0,
             SenderKeyType => body.Distribution is not null && body.Group is not null,
             GroupType => body.Name is not null && body.Members is not null && body.Members.All(m => m.UserId is { Length: > 0 } && m.Handle is { Length: > 0 }),
             AttachmentType or DisappearType => IsCompleteLive(body),

@@ -116,6 +116,7 @@ public sealed partial class XChatClient : IAsyncDisposable
 
         try
         {
+            MoveLegacyReceiptCursors(profile, settings);
             var identity = await profile.Identities.GetIdentityKeyPairAsync().ConfigureAwait(false);
             var deviceIdentity = new DeviceIdentity(identity.Signing, identity.Agreement, settings.UserId, settings.DeviceId);
             XChatConnection connection;
@@ -432,6 +433,7 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         var last = cursor;
+        var receipt = new DeliveryReceipt();
         while (true)
         {
             var page = await _connection.SyncAsync(conversation.ConversationId, last, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -439,6 +441,7 @@ public sealed partial class XChatClient : IAsyncDisposable
             {
                 await ProcessLockedAsync(envelope, messages, failures, cancellationToken).ConfigureAwait(false);
                 last = Math.Max(last, envelope.Seq);
+                receipt.Add(envelope, UserId);
             }
 
             _settings.SyncCursors[conversation.ConversationId] = last;
@@ -453,6 +456,8 @@ public sealed partial class XChatClient : IAsyncDisposable
         {
             await _connection.AckAsync(conversation.ConversationId, last, cancellationToken).ConfigureAwait(false);
         }
+
+        await SendDeliveryReceiptLockedAsync(conversation, receipt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -544,6 +549,13 @@ public sealed partial class XChatClient : IAsyncDisposable
     {
         var conversation = envelope.ConversationId;
         var seq = (long)envelope.Seq;
+        if (envelope.Silent)
+        {
+            // A receipt: recorded, never stored or shown as a message (XChatClient.Receipts.cs).
+            await ProcessSilentLockedAsync(envelope, failures).ConfigureAwait(false);
+            return;
+        }
+
         if (await TakeExpiryLockedAsync(envelope).ConfigureAwait(false))
         {
             return; // erased on the server: the local copy is gone too
@@ -575,46 +587,7 @@ public sealed partial class XChatClient : IAsyncDisposable
 
         MessageFailure Fail(MessageFailureKind kind, string detail) => new(conversation, seq, envelope.SenderUserId, envelope.SenderDeviceId, kind, detail);
 
-        MessageFailure? failure = null;
-        byte[]? plaintext = null;
-        if (envelope.DeviceCiphertext.IsEmpty)
-        {
-            failure = Fail(MessageFailureKind.NotAddressedToThisDevice, "The message carries no ciphertext for this device.");
-        }
-        else
-        {
-            var sender = new ProtocolAddress(envelope.SenderUserId, envelope.SenderDeviceId);
-            try
-            {
-                var message = DeviceCiphertextFrame.Read(envelope.DeviceCiphertext.Span);
-                plaintext = await new SessionCipher(_profile.Stores, sender).DecryptAsync(message).ConfigureAwait(false);
-            }
-            catch (DuplicateMessageException e)
-            {
-                failure = Fail(MessageFailureKind.DuplicateMessage, e.Message);
-            }
-            catch (NoSessionException e)
-            {
-                failure = Fail(MessageFailureKind.NoSession, e.Message);
-            }
-            catch (UntrustedIdentityException e)
-            {
-                failure = Fail(MessageFailureKind.UntrustedIdentity, e.Message);
-            }
-            catch (Exception e) when (e is InvalidKeyIdException or InvalidKeyException)
-            {
-                failure = Fail(MessageFailureKind.InvalidKey, e.Message);
-            }
-            catch (InvalidMessageException e)
-            {
-                failure = Fail(MessageFailureKind.InvalidMessage, e.Message);
-            }
-            catch (SessionException e)
-            {
-                failure = Fail(MessageFailureKind.InvalidMessage, e.Message);
-            }
-        }
-
+        var (plaintext, failure) = await DecryptPairwiseLockedAsync(envelope).ConfigureAwait(false);
         MessageBody? body = null;
         if (plaintext is not null)
         {
@@ -643,6 +616,49 @@ public sealed partial class XChatClient : IAsyncDisposable
         }
 
         await DeliverBodyLockedAsync(envelope, from, body, groupName: null, messages, failures).ConfigureAwait(false);
+    }
+
+    /// <summary>Decrypts the envelope's ciphertext for this device under the pairwise session with its sending device; the failure when that fails.</summary>
+    private async Task<(byte[]? Plaintext, MessageFailure? Failure)> DecryptPairwiseLockedAsync(Envelope envelope)
+    {
+        MessageFailure Fail(MessageFailureKind kind, string detail) =>
+            new(envelope.ConversationId, (long)envelope.Seq, envelope.SenderUserId, envelope.SenderDeviceId, kind, detail);
+
+        if (envelope.DeviceCiphertext.IsEmpty)
+        {
+            return (null, Fail(MessageFailureKind.NotAddressedToThisDevice, "The message carries no ciphertext for this device."));
+        }
+
+        var sender = new ProtocolAddress(envelope.SenderUserId, envelope.SenderDeviceId);
+        try
+        {
+            var message = DeviceCiphertextFrame.Read(envelope.DeviceCiphertext.Span);
+            return (await new SessionCipher(_profile.Stores, sender).DecryptAsync(message).ConfigureAwait(false), null);
+        }
+        catch (DuplicateMessageException e)
+        {
+            return (null, Fail(MessageFailureKind.DuplicateMessage, e.Message));
+        }
+        catch (NoSessionException e)
+        {
+            return (null, Fail(MessageFailureKind.NoSession, e.Message));
+        }
+        catch (UntrustedIdentityException e)
+        {
+            return (null, Fail(MessageFailureKind.UntrustedIdentity, e.Message));
+        }
+        catch (Exception e) when (e is InvalidKeyIdException or InvalidKeyException)
+        {
+            return (null, Fail(MessageFailureKind.InvalidKey, e.Message));
+        }
+        catch (InvalidMessageException e)
+        {
+            return (null, Fail(MessageFailureKind.InvalidMessage, e.Message));
+        }
+        catch (SessionException e)
+        {
+            return (null, Fail(MessageFailureKind.InvalidMessage, e.Message));
+        }
     }
 
     /// <summary>The sender's handle: from the contacts, or the handle the message states once the server confirms it names that user.</summary>

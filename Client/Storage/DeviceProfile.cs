@@ -29,6 +29,7 @@ public sealed partial class DeviceProfile : IDisposable
         SenderKeys = new SqliteSenderKeyStore(database);
         Groups = new GroupStore(database);
         Content = new MessageContentStore(database);
+        Receipts = new ReceiptStore(database);
     }
 
     /// <summary>The name of the database file in the profile directory.</summary>
@@ -57,6 +58,9 @@ public sealed partial class DeviceProfile : IDisposable
 
     /// <summary>Replies, edits, deletions and reactions applied to stored messages.</summary>
     public MessageContentStore Content { get; }
+
+    /// <summary>The delivery other devices reported in encrypted receipts, and what was reported to the app.</summary>
+    public ReceiptStore Receipts { get; }
 
     /// <summary>
     /// Creates a profile for <paramref name="identity"/> in <paramref name="directory"/> (made 0700 if new).

@@ -11,7 +11,7 @@ internal static class ProfileSchema
     /// PRAGMA user_version of the layout below. An older profile is brought up to it by <see cref="Migrations"/>
     /// (in one transaction, when it is opened); a newer one is refused.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>
     /// WAL: a commit is one append to the log, and a crash leaves either the whole transaction or none of it.
@@ -53,7 +53,7 @@ internal static class ProfileSchema
             sent_at INTEGER NOT NULL,        -- Unix milliseconds
             PRIMARY KEY (conversation, seq));
         CREATE TABLE cursors (conversation TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-        """ + GroupTables + ContentTables;
+        """ + GroupTables + ContentTables + ReceiptTables;
 
     /// <summary>Version 2: groups. Sender keys by name (distribution id / sender address) and each group's name, members and distribution state.</summary>
     private const string GroupTables = """
@@ -62,11 +62,20 @@ internal static class ProfileSchema
         """;
 
     /// <summary>The statements that take a profile from version <c>index + 1</c> to <c>index + 2</c>.</summary>
-    public static readonly IReadOnlyList<string> Migrations = [GroupTables, ContentTables];
+    public static readonly IReadOnlyList<string> Migrations = [GroupTables, ContentTables, ReceiptTables];
 
     /// <summary>Version 3: what edits, deletions, replies and reactions did to a message, keyed "{conversation}/{seq}".</summary>
     private const string ContentTables = """
 
         CREATE TABLE IF NOT EXISTS message_content (id TEXT PRIMARY KEY, state BLOB NOT NULL);   -- secret: reply target, edited, deleted, reactions
+        """;
+
+    /// <summary>
+    /// Version 4: end-to-end encrypted delivery receipts. Per conversation, what each other device said it
+    /// received and what was already reported (before, kept in clear in client.json; moved here on open).
+    /// </summary>
+    private const string ReceiptTables = """
+
+        CREATE TABLE IF NOT EXISTS receipts (conversation TEXT PRIMARY KEY, state BLOB NOT NULL);   -- secret: delivered and reported seqs per device
         """;
 }

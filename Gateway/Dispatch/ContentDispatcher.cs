@@ -42,7 +42,6 @@ public sealed class ContentDispatcher(GrainReferences references)
         {
             UserId = r.UserId,
             DeviceId = r.DeviceId,
-            DeliveredSeq = (ulong)Math.Max(0, r.DeliveredSeq),
             ReadSeq = (ulong)Math.Max(0, r.ReadSeq),
         }));
         return new ServerFrame { Receipts = list };

@@ -22,6 +22,7 @@ public static class ProtoMapping
         ExpiresAtMs = message.ExpiresAtMs ?? 0,
         Erased = message.Erased,
         Deleted = message.Deleted,
+        Silent = message.Silent,
     };
 
     public static Envelope ToEnvelope(MessageEnvelope message) => ToEnvelope(message, message.DeviceCiphertext);

@@ -166,7 +166,10 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             device,
             request.ClientMessageId,
             request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
-            request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray());
+            request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray())
+        {
+            Silent = request.Silent,
+        };
         // Attachments are bound before the append: a bad id fails the send with nothing stored.
         await _attachments.ReferenceAsync(device, conversationId, request.AttachmentIds);
         var result = await sends.AppendAsync(conversationId, append);

@@ -46,7 +46,15 @@ public sealed record AppendRequest(
     [property: Id(0)] DeviceAddress Sender,
     [property: Id(1)] string ClientMessageId,
     [property: Id(2)] byte[]? SharedCiphertext,
-    [property: Id(3)] IReadOnlyList<DeviceCiphertext> DeviceCiphertexts);
+    [property: Id(3)] IReadOnlyList<DeviceCiphertext> DeviceCiphertexts)
+{
+    /// <summary>
+    /// A silent message (PROTOCOL.md "Send"): an encrypted signal such as a delivery receipt. Stored and
+    /// delivered like any message, but not unread and not activity; per-device ciphertexts only, to a
+    /// subset of the members' current devices.
+    /// </summary>
+    [Id(10)] public bool Silent { get; init; }
+}
 
 /// <summary>The outcome of a committed send.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.AppendResult")]
@@ -78,6 +86,9 @@ public sealed record MessageEnvelope(
 
     /// <summary>True when the message expired: its ciphertexts are gone, only routing metadata remains.</summary>
     [Id(21)] public bool Erased { get; init; }
+
+    /// <summary>True for a silent message (<see cref="AppendRequest.Silent"/>).</summary>
+    [Id(22)] public bool Silent { get; init; }
 }
 
 /// <summary>One page of messages plus whether more exist in the paging direction.</summary>

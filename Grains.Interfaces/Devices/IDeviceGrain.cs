@@ -20,8 +20,11 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>All of the device's read cursors.</summary>
     Task<IReadOnlyDictionary<string, long>> GetReadCursorsAsync();
 
-    /// <summary>The device's delivery and read cursor in one conversation (0 when none).</summary>
-    Task<(long Delivered, long Read)> GetCursorPairAsync(string conversationId);
+    /// <summary>
+    /// The device's read cursor in one conversation (0 when none), for the members' receipts. The
+    /// delivery cursor is not offered to others: delivery receipts are end-to-end encrypted.
+    /// </summary>
+    Task<long> GetReadCursorAsync(string conversationId);
 
     /// <summary>
     /// Stores prekeys the device uploaded (the caller has verified their signatures): a signed prekey

@@ -142,7 +142,7 @@ public sealed partial class ConversationGrain
 
                 var request = batch[i].Request;
                 rows.Add(new StoredMessage(Id, ++seq, request.Sender, request.ClientMessageId, now,
-                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt));
+                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt, Silent: request.Silent));
                 results[i] = new AppendResult(seq, now, Duplicate: false);
             }
 
@@ -225,7 +225,9 @@ public sealed partial class ConversationGrain
     /// own: otherwise some device could not read the message (missing) or a ciphertext would be
     /// stored for nobody (extra). The device lists are read from the members' user grains on each
     /// such send rather than cached here: it is one in-memory read per member, in parallel, and a
-    /// cache would need invalidation whenever any member links a device.
+    /// cache would need invalidation whenever any member links a device. A silent message (a
+    /// receipt) is meant for some devices only: it may miss devices, but every one it addresses
+    /// must be a current member device (extra otherwise).
     /// </summary>
     private async Task CheckDeviceSetAsync(AppendRequest request)
     {
@@ -250,10 +252,10 @@ public sealed partial class ConversationGrain
             }
         }
 
-        if (!given.SetEquals(expected))
+        if (request.Silent ? !given.IsSubsetOf(expected) : !given.SetEquals(expected))
         {
             throw new MismatchedDevicesException(
-                expected.Except(given).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray(),
+                request.Silent ? [] : expected.Except(given).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray(),
                 given.Except(expected).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray());
         }
     }
@@ -273,6 +275,11 @@ public sealed partial class ConversationGrain
             {
                 throw new InvalidRequestException("A device ciphertext is addressed to a non-member.");
             }
+        }
+
+        if (request.Silent && (request.SharedCiphertext is not null || request.DeviceCiphertexts.Count == 0))
+        {
+            throw new InvalidRequestException("A silent message carries per-device ciphertexts only.");
         }
 
         if (size == 0)

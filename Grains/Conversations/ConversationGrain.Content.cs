@@ -9,7 +9,8 @@ namespace XChat.Grains.Conversations;
 // edits, replies and reactions is encrypted: the server only sees them as messages.
 public sealed partial class ConversationGrain
 {
-    // The last message's server time, read from the store when the log moved past the cached one.
+    // The last non-silent message's server time (_activityMs) as of seq _activitySeq (-1: not looked
+    // yet), brought up to date from the store when the log moved past it.
     private long _activitySeq = -1;
     private long _activityMs;
 
@@ -50,8 +51,19 @@ public sealed partial class ConversationGrain
         var lastSeq = _lastSeq;
         if (_activitySeq != lastSeq)
         {
-            var last = lastSeq == 0 ? [] : await ReadStoreAsync(() => store.ReadBeforeAsync(Id, lastSeq + 1, 1));
-            _activityMs = last is [{ } row] ? row.ServerTimestampMs : state.State.CreatedAt.ToUnixTimeMilliseconds();
+            // Silent messages (receipts) are not activity: only the newest other message since the last
+            // look counts. Computed here, when the chat list is read, so that appends pay nothing for it.
+            var after = Math.Max(0, _activitySeq);
+            var last = lastSeq == 0 ? null : await ReadStoreAsync(() => store.GetLastActivityAsync(Id, after));
+            if (last is { } ms)
+            {
+                _activityMs = ms;
+            }
+            else if (_activitySeq < 0)
+            {
+                _activityMs = state.State.CreatedAt.ToUnixTimeMilliseconds();
+            }
+
             _activitySeq = lastSeq;
         }
 
@@ -65,8 +77,9 @@ public sealed partial class ConversationGrain
         var members = state.State.Members.ToArray();
         var deviceLists = await Task.WhenAll(members.Select(m => MemberGrain(m).GetDeviceIdsAsync()));
         var devices = members.SelectMany((m, i) => deviceLists[i].Select(d => new DeviceAddress(m, d))).ToArray();
-        var cursors = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.Key).GetCursorPairAsync(Id)));
-        return devices.Select((d, i) => new DeviceReceipt(d.UserId, d.DeviceId, cursors[i].Delivered, cursors[i].Read)).ToArray();
+        // Read cursors only: a device's delivery cursor is for its own sync, never shown to the members.
+        var read = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.Key).GetReadCursorAsync(Id)));
+        return devices.Select((d, i) => new DeviceReceipt(d.UserId, d.DeviceId, read[i])).ToArray();
     }
 
     public async Task SetBlockAsync(string blockerUserId, string blockedUserId, bool blocked)

@@ -20,6 +20,7 @@ internal static class MessageViews
         {
             ExpiresAtMs = row.ExpiresAtMs,
             Erased = erased,
+            Silent = row.Silent,
         };
     }
 
@@ -28,6 +29,7 @@ internal static class MessageViews
         new(new MessageEnvelope(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs, row.SharedCiphertext, null)
             {
                 ExpiresAtMs = row.ExpiresAtMs,
+                Silent = row.Silent,
             },
             row.DeviceCiphertexts.Where(c => c.UserId == userId).ToArray());
 }

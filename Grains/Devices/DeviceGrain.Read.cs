@@ -32,12 +32,8 @@ public sealed partial class DeviceGrain
     public async Task<IReadOnlyDictionary<string, long>> GetReadCursorsAsync() =>
         new Dictionary<string, long>(await ReadCursorsAsync());
 
-    /// <summary>A device that read a message also has it: the delivery cursor reported is at least the read one.</summary>
-    public async Task<(long Delivered, long Read)> GetCursorPairAsync(string conversationId)
-    {
-        var read = (await ReadCursorsAsync()).GetValueOrDefault(conversationId);
-        return (Math.Max(_cursors.GetValueOrDefault(conversationId), read), read);
-    }
+    public async Task<long> GetReadCursorAsync(string conversationId) =>
+        (await ReadCursorsAsync()).GetValueOrDefault(conversationId);
 
     // One load per activation even when calls interleave: they share the task.
     private Task<Dictionary<string, long>> ReadCursorsAsync()

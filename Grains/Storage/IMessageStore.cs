@@ -47,14 +47,18 @@ public interface IMessageStore
     /// </summary>
     Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default);
 
-    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are not tombstones.</summary>
+    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are neither tombstones nor silent.</summary>
     Task<long> CountUnreadAsync(string conversationId, long afterSeq, string readerUserId, CancellationToken cancellationToken = default);
+
+    /// <summary>The server time of the newest message with seq &gt; afterSeq that is not silent; null when there is none.</summary>
+    Task<long?> GetLastActivityAsync(string conversationId, long afterSeq, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// One stored message row. Ciphertexts are opaque. <paramref name="ExpiresAtMs"/> (Unix ms) is set for
 /// disappearing messages; once expired the sweep erases both ciphertexts (<see cref="IsErased"/>).
-/// <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone).
+/// <paramref name="DeletedMs"/> is set on a tombstone (deleted for everyone). <paramref name="Silent"/> marks a
+/// silent message (a receipt): not unread, not activity.
 /// </summary>
 public sealed record StoredMessage(
     string ConversationId,
@@ -65,7 +69,8 @@ public sealed record StoredMessage(
     byte[]? SharedCiphertext,
     IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
     long? DeletedMs = null,
-    long? ExpiresAtMs = null)
+    long? ExpiresAtMs = null,
+    bool Silent = false)
 {
     /// <summary>A sent message always carries a ciphertext; a row with none, and no tombstone, was erased (expired).</summary>
     public bool IsErased => DeletedMs is null && SharedCiphertext is null && DeviceCiphertexts.Count == 0;

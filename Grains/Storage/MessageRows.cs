@@ -15,9 +15,11 @@ internal static class MessageRows
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
         DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
-        // expires_at is one of the written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
+        // expires_at and silent are written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
         ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8),
-        DeletedMs: reader.FieldCount > 9 && !reader.IsDBNull(9) ? reader.GetInt64(9) : null);
+        // INTEGER 0/1 on SQLite, boolean on PostgreSQL: both providers read either as a bool.
+        Silent: reader.GetBoolean(9),
+        DeletedMs: reader.FieldCount > 10 && !reader.IsDBNull(10) ? reader.GetInt64(10) : null);
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

@@ -122,6 +122,7 @@ public sealed partial class PostgresMessageStore : RelationalMessageStore
         {
             Value = messages.Select(m => m.ExpiresAtMs).ToArray(),
         });
+        p.Add(new NpgsqlParameter<bool[]>("silent", messages.Select(m => m.Silent).ToArray()));
         return command;
     }
 

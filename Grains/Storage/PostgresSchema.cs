@@ -29,7 +29,7 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
-        """ + ContentColumns + ExpiryColumn;
+        """ + ContentColumns + ExpiryColumn + SilentColumn;
 
     // Added after the first release: databases created before get the column on start. A nullable
     // column without a default is a catalog change only, and the append statement does not name it.
@@ -43,11 +43,18 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS xchat_messages_expiry_ix ON xchat_messages (expires_at) WHERE expires_at IS NOT NULL;
         """;
 
+    // Silent messages (receipts): not unread, not activity. Old rows are chat messages, hence the
+    // default; a constant default is a catalog change only (PostgreSQL 11+), no table rewrite.
+    private const string SilentColumn = """
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS silent boolean NOT NULL DEFAULT false;
+        """;
+
     // One statement for the whole batch: parallel arrays unnested into rows, one round trip.
     public const string InsertMessages = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
         SELECT * FROM unnest(@conversation::text[], @seq::bigint[], @user::text[], @device::bigint[],
-                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[], @expires::bigint[])
+                             @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[], @expires::bigint[],
+                             @silent::boolean[])
         """;
 
     // The batch's cursors are merged per key first: one statement may not update a row twice.

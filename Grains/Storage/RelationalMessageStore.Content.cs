@@ -20,7 +20,7 @@ public abstract partial class RelationalMessageStore
 
     private const string CountUnread = """
         SELECT COUNT(*) FROM xchat_messages
-        WHERE conversation_id = @conversation AND seq > @seq AND sender_user_id <> @reader AND deleted_ms IS NULL
+        WHERE conversation_id = @conversation AND seq > @seq AND sender_user_id <> @reader AND deleted_ms IS NULL AND NOT silent
         """;
 
     public async Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default)
@@ -47,6 +47,18 @@ public abstract partial class RelationalMessageStore
         AddParameter(command, "reader", readerUserId);
         var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return result is null or DBNull ? 0 : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<long?> GetLastActivityAsync(string conversationId, long afterSeq, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationId);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = MessageStoreSql.LastActivity;
+        AddParameter(command, "conversation", conversationId);
+        AddParameter(command, "seq", afterSeq);
+        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Runs an erase statement; a backend may wrap it (SQLite checkpoints the WAL afterwards so the old bytes leave the log).</summary>

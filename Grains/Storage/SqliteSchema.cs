@@ -34,7 +34,7 @@ internal static class SqliteSchema
 
     public const string InsertMessage = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
-        VALUES (@conversation, @seq, @user, @device, @client, @ts, @shared, @devices, @expires)
+        VALUES (@conversation, @seq, @user, @device, @client, @ts, @shared, @devices, @expires, @silent)
         """;
 
     public const string UpsertCursor = """

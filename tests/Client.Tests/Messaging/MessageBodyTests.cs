@@ -28,6 +28,17 @@ public sealed class MessageBodyTests
     }
 
     [Fact]
+    public void Parse_Receipt_SaysDeliveredThroughASeq()
+    {
+        var json = MessageBody.ForReceipt(42, "bob", At).Serialize();
+
+        var parsed = MessageBody.Parse(json);
+
+        Assert.Equal((MessageBody.ReceiptType, (long?)42), (parsed.Type, parsed.Delivered));
+        Assert.Contains("\"type\":\"receipt\"", Encoding.UTF8.GetString(json));
+    }
+
+    [Fact]
     public void Parse_ReplyWrittenByThisVersion_IsATextWithAnExtraField()
     {
         var json = Encoding.UTF8.GetString(MessageBody.ForReply("re", 3, "bob", At).Serialize());
@@ -46,6 +57,8 @@ public sealed class MessageBodyTests
     [InlineData("""{"v":1,"type":"text","text":"x","replyTo":-1,"sentAt":1,"from":"a"}""")]
     [InlineData("""{"v":2,"type":"text","text":"x","sentAt":1,"from":"a"}""")]
     [InlineData("""{"v":1,"type":"poll","sentAt":1,"from":"a"}""")]
+    [InlineData("""{"v":1,"type":"receipt","sentAt":1,"from":"a"}""")]
+    [InlineData("""{"v":1,"type":"receipt","delivered":0,"sentAt":1,"from":"a"}""")]
     public void Parse_MalformedOrUnknownContent_IsRejected(string json) =>
         Assert.Throws<FormatException>(() => MessageBody.Parse(Encoding.UTF8.GetBytes(json)));
 

@@ -6,7 +6,7 @@ using XChat.Grains.Storage;
 
 namespace XChat.Grains.Tests.Storage;
 
-/// <summary>A database created before tombstones existed gets the column when a store starts on it, rows intact.</summary>
+/// <summary>A database created before tombstones, expiry and silent messages existed gets the columns when a store starts on it, rows intact.</summary>
 public sealed class MessageStoreMigrationTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
     // The message table as the first release created it (no deleted_ms), with one row.
@@ -68,6 +68,12 @@ public sealed class MessageStoreMigrationTests(PostgresDatabaseFixture database)
     {
         var old = Assert.Single(await store.ReadAfterAsync("g_old", 0, 10));
         Assert.True(old.DeletedMs is null && old.SharedCiphertext is [1, 2], "the old row reads as before, not deleted");
+        Assert.False(old.Silent, "rows from before silent messages are chat messages");
+        Assert.Equal(1, await store.CountUnreadAsync("g_old", 0, "bob"));
+        Assert.Equal(1_700_000_000_000, await store.GetLastActivityAsync("g_old", 0));
+        await store.AppendAsync([TestMessages.Create("g_old", 2) with { Silent = true }]);
+        Assert.True((await store.ReadAfterAsync("g_old", 1, 1))[0].Silent, "the added column takes new silent rows");
+        Assert.Equal(1, await store.CountUnreadAsync("g_old", 0, "bob"));
         Assert.True(await store.EraseMessageAsync("g_old", 1, 100, keepDeviceCiphertexts: false));
         Assert.Equal(100, (await store.ReadAfterAsync("g_old", 0, 1))[0].DeletedMs);
     }

@@ -65,6 +65,47 @@ public abstract partial class MessageStoreTests
     }
 
     [Fact]
+    public async Task AppendAsync_SilentRows_ReadBackSilent_AndOtherRowsNot()
+    {
+        var conversation = Conversation("silent");
+        var messages = TestMessages.Range(conversation, 1, 3);
+        messages[1] = messages[1] with { Silent = true };
+        await Store.AppendAsync(messages);
+
+        Assert.Equal([false, true, false], (await Store.ReadAfterAsync(conversation, 0, 10)).Select(m => m.Silent));
+        Assert.Equal([false, true, false], (await Store.ReadBeforeAsync(conversation, 4, 10)).Select(m => m.Silent).Reverse());
+        TestMessages.AssertSame(messages[1], (await Store.ReadAfterAsync(conversation, 1, 1))[0]);
+    }
+
+    [Fact]
+    public async Task CountUnreadAsync_SkipsSilentRows()
+    {
+        var conversation = Conversation("unread-silent");
+        var messages = TestMessages.Range(conversation, 1, 4, userId: "alice");
+        messages[1] = messages[1] with { Silent = true };
+        messages[3] = messages[3] with { Silent = true };
+        await Store.AppendAsync(messages);
+
+        Assert.Equal(2, await Store.CountUnreadAsync(conversation, 0, "bob"));
+        Assert.Equal(0, await Store.CountUnreadAsync(conversation, 3, "bob"));
+    }
+
+    [Fact]
+    public async Task GetLastActivityAsync_IsTheNewestNonSilentRowAfterTheSeq()
+    {
+        var conversation = Conversation("activity");
+        var messages = TestMessages.Range(conversation, 1, 5);
+        messages[3] = messages[3] with { Silent = true };
+        messages[4] = messages[4] with { Silent = true };
+        await Store.AppendAsync(messages);
+
+        Assert.Equal(messages[2].ServerTimestampMs, await Store.GetLastActivityAsync(conversation, 0));
+        Assert.Equal(messages[2].ServerTimestampMs, await Store.GetLastActivityAsync(conversation, 2));
+        Assert.True(await Store.GetLastActivityAsync(conversation, 3) is null, "only silent rows after seq 3");
+        Assert.Null(await Store.GetLastActivityAsync(Conversation("activity-none"), 0));
+    }
+
+    [Fact]
     public async Task InitializeAsync_AgainOnADatabaseWithTombstones_KeepsThem()
     {
         var conversation = Conversation("reinit");

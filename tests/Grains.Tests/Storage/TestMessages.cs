@@ -26,6 +26,7 @@ internal static class TestMessages
         Assert.Equal(expected.Sender, actual.Sender);
         Assert.Equal(expected.ClientMessageId, actual.ClientMessageId);
         Assert.Equal(expected.ServerTimestampMs, actual.ServerTimestampMs);
+        Assert.Equal(expected.Silent, actual.Silent);
         Assert.Equal(expected.SharedCiphertext, actual.SharedCiphertext);
         Assert.Equal(expected.DeviceCiphertexts.Count, actual.DeviceCiphertexts.Count);
         for (var i = 0; i < expected.DeviceCiphertexts.Count; i++)

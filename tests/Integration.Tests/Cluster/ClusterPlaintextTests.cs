@@ -41,14 +41,16 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
         await using var cluster = await XChatCluster.StartAsync(database);
         await using var exchange = await ExchangeAsync(cluster);
 
-        // The conversation's messages are rows (one per send, seq 1..n): the scan below reads real ciphertext.
-        Assert.Equal(Enumerable.Range(1, exchange.Sent).Select(i => (long)i), await SeqsAsync(database, exchange.ConversationId));
+        // The conversation's messages are rows (one per send, seq 1..n, the devices' silent delivery receipts
+        // among them): the scan below reads real ciphertext, the receipts' too.
+        Assert.Equal(Enumerable.Range(1, exchange.Rows).Select(i => (long)i), await SeqsAsync(database, exchange.ConversationId));
+        Assert.Equal(exchange.Rows - exchange.Sent, await SilentRowsAsync(database, exchange.ConversationId));
 
         var report = await PostgresRowScanner.ScanAsync(database, _markers);
         output.WriteLine(report.Describe());
         Assert.True(report.Findings.Count == 0,
             "Plaintext found in PostgreSQL: " + string.Join("; ", report.Findings.Select(f => $"{f.Table}.{f.Column} ({f.Encoding})")));
-        Assert.Equal(exchange.Sent, report.Rows("public.xchat_messages"));
+        Assert.Equal(exchange.Rows, report.Rows("public.xchat_messages"));
         Assert.True(report.BytesPerTable["public.xchat_messages"] > exchange.Sent * 100, "the message rows hold ciphertext that was read");
         Assert.True(report.Rows("public.xchat_grain_state") > 0, "the grain-state rows were read");
         Assert.True(report.Rows("public.xchat_cursors") > 0, "the cursor rows were read");
@@ -166,7 +168,7 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
             Assert.True(leaks.Length == 0, $"{name}'s log holds {string.Join(", ", leaks.Select(l => $"a {l.What} ({l.Form})"))}");
         }
 
-        Assert.Equal(Enumerable.Range(1, exchange.Sent).Select(i => (long)i), await SeqsAsync(database, exchange.ConversationId));
+        Assert.Equal(Enumerable.Range(1, exchange.Rows).Select(i => (long)i), await SeqsAsync(database, exchange.ConversationId));
     }
 
     /// <summary>How a byte string is usually written into text: hex (either case; compared ignoring case) and base64 (padded or not, standard or URL alphabet).</summary>
@@ -189,7 +191,14 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
 
         public string ConversationId { get; set; } = string.Empty;
 
+        /// <summary>The chat messages sent.</summary>
         public int Sent { get; set; }
+
+        /// <summary>The conversation's seq after the last send.</summary>
+        public long LastSeq { get; set; }
+
+        /// <summary>Every row of the conversation at the end: the chat messages and the devices' silent delivery receipts.</summary>
+        public int Rows { get; set; }
 
         public async ValueTask DisposeAsync()
         {
@@ -233,7 +242,9 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
                 foreach (var text in texts)
                 {
                     var message = await from.SendTextAsync(to, text);
-                    Assert.Equal(++exchange.Sent, message.Seq);
+                    Assert.True(message.Seq > exchange.LastSeq, "seqs grow (delivery receipts take seqs in between)");
+                    exchange.LastSeq = message.Seq;
+                    exchange.Sent++;
                     if (exchange.ConversationId.Length == 0)
                     {
                         exchange.ConversationId = message.Conversation;
@@ -272,6 +283,8 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
             string[] all = [.. fromAlice, .. fromBob, .. a, .. b];
             Assert.Equal(all, (await alice.HistoryAsync(bobHandle)).Select(m => m.Text));
             Assert.Equal(all, (await bob.HistoryAsync(aliceHandle)).Select(m => m.Text));
+            exchange.Rows = (int)(await alice.Connection.ListConversationsAsync()).Single().LastSeq;
+            Assert.True(exchange.Rows > exchange.Sent, "every sync that fetched the other's messages sent a receipt");
             return exchange;
         }
         catch
@@ -289,6 +302,15 @@ public sealed class ClusterPlaintextTests(ITestOutputHelper output) : IDisposabl
             _markers.Add(marker);
             return string.Join(' ', Enumerable.Repeat($"secret words {marker}", repeat));
         }).ToArray();
+
+    private static async Task<long> SilentRowsAsync(string database, string conversationId)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM xchat_messages WHERE conversation_id = @c AND silent AND shared_ciphertext IS NULL AND device_ciphertexts IS NOT NULL", connection);
+        command.Parameters.AddWithValue("c", conversationId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     private static async Task<List<long>> SeqsAsync(string database, string conversationId)
     {

@@ -149,16 +149,177 @@ public sealed class ContentTests : IAsyncLifetime
         Assert.Equal(("bob", ReceiptState.Sent), (sent.Handle, sent.State));
         Assert.Empty((await alice.SyncAsync()).Receipts);
 
+        // Bob's sync sends alice an encrypted receipt; alice knows of it once her sync received it.
         await bob.SyncAsync();
-        Assert.Equal(ReceiptState.Delivered, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
         var delivered = Assert.Single((await alice.SyncAsync()).Receipts);
         Assert.Equal((ReceiptState.Delivered, second.Seq, "bob"), (delivered.State, delivered.UpToSeq, delivered.Handle));
+        Assert.Equal(ReceiptState.Delivered, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
 
         await bob.MarkReadAsync(conversation);
         Assert.Equal(ReceiptState.Read, Assert.Single(await alice.ReceiptsAsync(conversation, second.Seq)).State);
         var read = Assert.Single((await alice.SyncAsync()).Receipts);
         Assert.Equal((ReceiptState.Read, second.Seq), (read.State, read.UpToSeq));
         Assert.Empty((await alice.SyncAsync()).Receipts);
+    }
+
+    [Fact]
+    public async Task DeliveryReceipts_TravelEncryptedPerDevice_TheServerCannotTellWhatWasDelivered()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var alice2 = await _world.LinkAsync(alice, _world.Profile("alice2"));
+        await alice.SendTextAsync("bob", _world.Text("d1"));
+        var second = await alice.SendTextAsync("bob", _world.Text("d2"));
+        var conversation = second.Conversation;
+        Assert.Equal(2, ServerStorage.MessageCount(_world.Server.DatabasePath));
+
+        // Bob's device fetches both: its sync sends one silent message, to alice's two devices only.
+        var atBob = await bob.SyncAsync();
+        Assert.Equal(2, atBob.Messages.Count);
+        Assert.Equal(0, bob.ReceiptSendFailures);
+        Assert.Equal(3, ServerStorage.MessageCount(_world.Server.DatabasePath));
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, conversation, 3) ?? throw new InvalidOperationException("no receipt row");
+        Assert.True(row.Silent && !row.HasShared && row.DeviceCiphertexts is { Length: > 0 }, "a receipt is a silent row of per-device ciphertexts");
+        Assert.Equal(bob.UserId, row.Sender);
+        var addressed = XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts);
+        Assert.Equal([(alice.UserId, alice.DeviceId), (alice.UserId, alice2.DeviceId)], addressed.Select(c => (c.UserId, c.DeviceId)).Order());
+        foreach (var ciphertext in addressed.Select(c => System.Text.Encoding.UTF8.GetString(c.Ciphertext)))
+        {
+            // The receipt's JSON ({"type":"receipt","delivered":2,…}) is nowhere in clear.
+            Assert.DoesNotContain("receipt", ciphertext);
+            Assert.DoesNotContain($"\"delivered\":{second.Seq}", ciphertext);
+        }
+
+        // What the server stored is all the server shows: until alice's devices receive the receipt, it reads as sent.
+        Assert.Equal(ReceiptState.Sent, (await alice.ReceiptsAsync(conversation, second.Seq)).Single(r => r.UserId == bob.UserId).State);
+        var atAlice = await alice.SyncAsync();
+        Assert.Empty(atAlice.Messages);
+        Assert.Empty(atAlice.Failures);
+        var delivered = Assert.Single(atAlice.Receipts);
+        Assert.Equal((ReceiptState.Delivered, second.Seq, bob.UserId, bob.DeviceId), (delivered.State, delivered.UpToSeq, delivered.UserId, delivered.DeviceId));
+        var states = await alice.ReceiptsAsync(conversation, second.Seq);
+        Assert.Equal(ReceiptState.Delivered, states.Single(r => r.UserId == bob.UserId).State);
+        Assert.True(states.Single(r => r.DeviceId == alice2.DeviceId && r.UserId == alice.UserId).State == ReceiptState.Sent, "own devices send no receipts for own messages");
+
+        // The sender's other device got the receipt too; its own user's messages owe none.
+        var atAlice2 = await alice2.SyncAsync();
+        Assert.Empty(atAlice2.Failures);
+        Assert.Equal(2, atAlice2.Messages.Count);
+        var forBob = (await alice2.ReceiptsAsync(conversation, second.Seq)).Single(r => r.UserId == bob.UserId);
+        Assert.Equal(ReceiptState.Delivered, forBob.State);
+
+        // A receipt is never answered with a receipt, and a sync with nothing new sends nothing.
+        Assert.Empty((await bob.SyncAsync()).Messages);
+        Assert.Empty((await alice.SyncAsync()).Receipts);
+        Assert.True(ServerStorage.MessageCount(_world.Server.DatabasePath) == 3, "no receipt of a receipt, none for own messages");
+
+        // Receipts are not messages: not unread, not in any history.
+        Assert.Equal(0L, Assert.Single(await alice.ChatsAsync()).Unread);
+        Assert.Equal(2L, Assert.Single(await bob.ChatsAsync()).Unread);
+        Assert.Equal(2, (await alice.HistoryAsync("bob")).Count);
+        Assert.Equal(2, (await alice2.HistoryAsync("bob")).Count);
+        Assert.Equal(2, (await bob.HistoryAsync("alice")).Count);
+        _world.AssertServerStorageHasNoMarker();
+    }
+
+    [Fact]
+    public async Task DeliveryReceipt_InAGroup_GoesToTheSendersDevicesOnly()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        var group = await alice.CreateGroupAsync(_world.Text("team"), ["bob", "carol"]);
+        await bob.SyncAsync();
+        await carol.SyncAsync();
+        await alice.SyncAsync();
+        var sent = await alice.SendGroupTextAsync(group.Id, _world.Text("hello-team"));
+
+        Assert.Contains((await bob.SyncAsync()).Messages, m => m.Text == _world.Text("hello-team"));
+
+        var lastSeq = (await bob.Connection.ListConversationsAsync()).Single(c => c.ConversationId == group.Id).LastSeq;
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, group.Id, (long)lastSeq) ?? throw new InvalidOperationException("no receipt row");
+        Assert.True(row.Silent && row.Sender == bob.UserId, "bob's sync sent a silent receipt");
+        Assert.Equal([(alice.UserId, alice.DeviceId)], XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts).Select(c => (c.UserId, c.DeviceId)));
+        var atCarol = await carol.SyncAsync();
+        Assert.Empty(atCarol.Failures); // bob's receipt is not for her: skipped quietly
+        Assert.Empty(atCarol.Receipts);
+        var atAlice = await alice.SyncAsync();
+        Assert.Contains(atAlice.Receipts, r => (r.State, r.UserId, r.UpToSeq) == (ReceiptState.Delivered, bob.UserId, sent.Seq));
+        var states = await alice.ReceiptsAsync(group.Id, sent.Seq);
+        Assert.Equal(ReceiptState.Delivered, states.Single(r => r.UserId == bob.UserId).State);
+        Assert.True(states.Single(r => r.UserId == carol.UserId).State == ReceiptState.Delivered, "carol's sync sent her receipt too");
+    }
+
+    [Fact]
+    public async Task DeliveryReceipt_ThatTheServerRefuses_DoesNotFailTheSync()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await bob.SendTextAsync("alice", _world.Text("then-blocked"));
+        await bob.BlockAsync("alice");
+
+        var atAlice = await alice.SyncAsync();
+
+        Assert.Equal([_world.Text("then-blocked")], atAlice.Messages.Select(m => m.Text));
+        Assert.Empty(atAlice.Failures);
+        Assert.True(alice.ReceiptSendFailures == 1, "the receipt was refused (BLOCKED) and dropped");
+        Assert.Equal(1, ServerStorage.MessageCount(_world.Server.DatabasePath));
+    }
+
+    [Fact]
+    public async Task DeliveryReceipt_ForADeviceTheSenderLinkedLater_ReachesIt()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await alice.SendTextAsync("bob", _world.Text("to-one-device")); // alice now remembers bob's one device
+        await bob.SyncAsync();
+        await alice.SyncAsync();
+        await using var bob2 = await _world.LinkAsync(bob, _world.Profile("bob2"));
+        var fromNew = await bob2.SendTextAsync("alice", _world.Text("from-the-new-device"));
+
+        Assert.Equal([_world.Text("from-the-new-device")], (await alice.SyncAsync()).Messages.Select(m => m.Text));
+
+        Assert.Equal(0, alice.ReceiptSendFailures);
+        var lastSeq = (await alice.Connection.ListConversationsAsync()).Single().LastSeq;
+        var row = ServerStorage.SilentRow(_world.Server.DatabasePath, fromNew.Conversation, (long)lastSeq) ?? throw new InvalidOperationException("no receipt row");
+        var addressed = XChat.Grains.Storage.DeviceCiphertextCodec.Decode(row.DeviceCiphertexts).Select(c => (c.UserId, c.DeviceId)).Order();
+        Assert.True(row.Silent);
+        Assert.Equal([(bob.UserId, bob.DeviceId), (bob.UserId, bob2.DeviceId)], addressed);
+        var atBob2 = await bob2.SyncAsync();
+        Assert.Contains(atBob2.Receipts, r => r.State == ReceiptState.Delivered && r.UpToSeq == fromNew.Seq && r.UserId == alice.UserId);
+    }
+
+    [Fact]
+    public async Task Open_AProfileWithReceiptCursorsInClientJson_MovesThemIntoTheEncryptedProfile()
+    {
+        await using (var bob = await _world.RegisterAsync("bob"))
+        {
+        }
+
+        await using (var alice = await _world.RegisterAsync("alice"))
+        {
+            await alice.SendTextAsync("bob", _world.Text("m1"));
+            await alice.SendTextAsync("bob", _world.Text("m2"));
+        }
+
+        // What an older client left in client.json: bob's device delivered 2 and read 1, both reported.
+        var settingsPath = Path.Combine(_world.Profile("alice"), "client.json");
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(settingsPath))!.AsObject();
+        var conversation = settings["directConversations"]!.AsObject().Single().Value!.GetValue<string>();
+        var bobId = settings["directConversations"]!.AsObject().Single().Key;
+        settings["receiptCursors"] = new System.Text.Json.Nodes.JsonObject
+        {
+            [conversation] = new System.Text.Json.Nodes.JsonObject { [$"{bobId}/1"] = new System.Text.Json.Nodes.JsonArray(2, 1) },
+        };
+        File.WriteAllText(settingsPath, settings.ToJsonString());
+
+        await using var reopened = await XChatClient.OpenAsync(_world.Profile("alice"));
+
+        Assert.DoesNotContain("receiptCursors", File.ReadAllText(settingsPath));
+        var record = reopened.Profile.Receipts.Get(conversation)[$"{bobId}/1"];
+        Assert.Equal((2L, 2L, 1L), (record.Delivered, record.ReportedDelivered, record.ReportedRead));
+        Assert.Equal(ReceiptState.Delivered, Assert.Single(await reopened.ReceiptsAsync(conversation, 2)).State);
+        Assert.True((await reopened.SyncAsync()).Receipts.Count == 0, "what was reported before is not reported again");
     }
 
     [Fact]

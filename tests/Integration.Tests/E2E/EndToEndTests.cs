@@ -56,7 +56,12 @@ public sealed class EndToEndTests : IAsyncLifetime
         var bobHistory = await bob.HistoryAsync("alice");
         Assert.Equal([.. fromAlice, .. fromBob, a4, b3], aliceHistory.Select(m => m.Text));
         Assert.Equal(aliceHistory.Select(m => (m.Seq, m.Text, m.From)), bobHistory.Select(m => (m.Seq, m.Text, m.From)));
-        Assert.Equal(Enumerable.Range(1, all.Length).Select(i => (long)i), aliceHistory.Select(m => m.Seq));
+        // Every seq of the log is one of these messages or a delivery receipt (silent, never in a history).
+        var conversation = aliceHistory[0].Conversation;
+        var log = (await alice.Connection.SyncAsync(conversation, 0)).Messages;
+        Assert.Equal(aliceHistory.Select(m => (ulong)m.Seq), log.Where(e => !e.Silent).Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range(1, log.Count).Select(i => (ulong)i), log.Select(e => e.Seq));
+        Assert.True(log.Count(e => e.Silent) == 4, "one receipt per sync that fetched the other's messages");
 
         // Safety numbers agree from both sides.
         Assert.Equal((await alice.SafetyNumberAsync("bob")).Digits, (await bob.SafetyNumberAsync("alice")).Digits);

@@ -11,6 +11,13 @@ internal static class ServerStorage
             "SELECT shared_ciphertext IS NOT NULL OR device_ciphertexts IS NOT NULL, expires_at FROM xchat_messages WHERE conversation_id = $c AND seq = $s",
             r => ((bool, long?)?)(r.GetBoolean(0), r.IsDBNull(1) ? null : r.GetInt64(1)), ("$c", conversation), ("$s", seq)).SingleOrDefault();
 
+    /// <summary>Who sent the row, whether it is silent, has a shared ciphertext, and its per-device ciphertexts as stored; null when there is no row.</summary>
+    public static (string Sender, bool Silent, bool HasShared, byte[] DeviceCiphertexts)? SilentRow(string databasePath, string conversation, long seq) =>
+        Query(databasePath,
+            "SELECT sender_user_id, silent, shared_ciphertext IS NOT NULL, device_ciphertexts FROM xchat_messages WHERE conversation_id = $c AND seq = $s",
+            r => ((string, bool, bool, byte[])?)(r.GetString(0), r.GetInt64(1) == 1, r.GetBoolean(2), r.IsDBNull(3) ? [] : r.GetFieldValue<byte[]>(3)),
+            ("$c", conversation), ("$s", seq)).SingleOrDefault();
+
     public static long MessageCount(string databasePath) =>
         Query(databasePath, "SELECT COUNT(*) FROM xchat_messages", r => r.GetInt64(0)).Single();
 
