@@ -114,9 +114,10 @@ public sealed partial class XChatClient
     /// <summary>
     /// Sends the delivery receipt a sync round owes: one silent message to every current device of the users
     /// whose messages it fetched (their other devices too, so they all show the receipt), but this one. A
-    /// receipt that cannot be sent is dropped (counted in <see cref="ReceiptSendFailures"/>): the messages
-    /// were delivered either way, and the sync must not fail over it. A device set that changed since the
-    /// lookup is looked up again once, as for any send.
+    /// receipt that cannot be sent within <see cref="XChatConnectionOptions.ReceiptDeadline"/> is dropped
+    /// (counted in <see cref="ReceiptSendFailures"/>): the messages were delivered either way, and the sync
+    /// must not fail or stall over it (a rate-limited send would otherwise wait for minutes). A device set
+    /// that changed since the lookup is looked up again once, as for any send.
     /// </summary>
     private async Task SendDeliveryReceiptLockedAsync(ConversationInfo conversation, DeliveryReceipt receipt, CancellationToken cancellationToken)
     {
@@ -125,6 +126,8 @@ public sealed partial class XChatClient
             return;
         }
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_connection.Options.ReceiptDeadline);
         try
         {
             var group = conversation.Kind == ConversationKind.Group ? await _profile.Groups.GetAsync(conversation.ConversationId).ConfigureAwait(false) : null;
@@ -132,7 +135,7 @@ public sealed partial class XChatClient
             var clientMessageId = XChatConnection.NewClientMessageId();
             for (var attempt = 1; ; attempt++)
             {
-                var (handles, targets) = await ReceiptTargetsLockedAsync(receipt, group, cancellationToken).ConfigureAwait(false);
+                var (handles, targets) = await ReceiptTargetsLockedAsync(receipt, group, deadline.Token).ConfigureAwait(false);
                 if (targets.Count == 0)
                 {
                     return;
@@ -142,14 +145,14 @@ public sealed partial class XChatClient
                 foreach (var (userId, device) in targets)
                 {
                     var address = new ProtocolAddress(userId, device.DeviceId);
-                    await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
+                    await EnsureSessionAsync(address, device, deadline.Token).ConfigureAwait(false);
                     var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
                     request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
                 }
 
                 try
                 {
-                    await _connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    await _connection.SendAsync(request, deadline.Token).ConfigureAwait(false);
                     return;
                 }
                 catch (XChatServerException e) when (attempt == 1 && IsMismatchedDevices(e))
@@ -168,6 +171,11 @@ public sealed partial class XChatClient
             or ConnectionLostException or TimeoutException)
         {
             // Nothing is logged: the reason could name the peers. BLOCKED lands here too.
+            Interlocked.Increment(ref _receiptSendFailures);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Past the receipt deadline (rate limited, reconnecting): dropped like a refused one.
             Interlocked.Increment(ref _receiptSendFailures);
         }
     }

@@ -32,6 +32,9 @@ public sealed partial class XChatConnection : IAsyncDisposable
     private int _disposed;
     private long _sessionCount;
 
+    /// <summary>The settings this connection was opened with.</summary>
+    internal XChatConnectionOptions Options => _options;
+
     private XChatConnection(Uri uri, IDeviceIdentity identity, XChatConnectionOptions options)
     {
         _uri = uri;

@@ -29,6 +29,14 @@ public sealed class XChatConnectionOptions
     /// <summary>How long <see cref="XChatConnection.SendAsync(XChat.Protocol.SendRequest, CancellationToken)"/> keeps retrying (across reconnects, UNAVAILABLE and RATE_LIMITED) before it gives up. The default is 2 minutes.</summary>
     public TimeSpan SendDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a delivery receipt (XChatClient, a silent message per sync round) may wait for the
+    /// server, rate limits and reconnects included, before it is dropped. Much shorter than
+    /// <see cref="SendDeadline"/>: a sync that owes a receipt must not stall on it, and a later read
+    /// receipt or the next round's receipt (cumulative) covers the same messages. The default is 5 seconds.
+    /// </summary>
+    public TimeSpan ReceiptDeadline { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long Dispose waits for the close handshake and the last acks before aborting the socket. The default is 2 seconds.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -65,6 +73,7 @@ public sealed class XChatConnectionOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectInitialDelay, TimeSpan.Zero, nameof(ReconnectInitialDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMaxDelay, ReconnectInitialDelay, nameof(ReconnectMaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendDeadline, TimeSpan.Zero, nameof(SendDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReceiptDeadline, TimeSpan.Zero, nameof(ReceiptDeadline));
         ArgumentOutOfRangeException.ThrowIfLessThan(AckDelay, TimeSpan.Zero, nameof(AckDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveFrameBytes, 1024, nameof(MaxReceiveFrameBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(ResumeParallelism, 1, nameof(ResumeParallelism));

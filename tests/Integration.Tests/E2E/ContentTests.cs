@@ -267,6 +267,29 @@ public sealed class ContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeliveryReceipt_RateLimitedPastItsDeadline_IsDroppedAndTheSyncGoesOn()
+    {
+        // One send per second per device: alice's own send empties her bucket, so the receipt her sync
+        // owes right after it is refused with RATE_LIMITED and a retry-after near a second.
+        await using var world = await E2EWorld.StartAsync("xchat-receipt-limit-", new Dictionary<string, string?>
+        {
+            ["XChat:Gateway:SendsPerSecond"] = "1",
+            ["XChat:Gateway:SendBurst"] = "1",
+        });
+        await using var bob = await world.RegisterAsync("bob");
+        var options = new XChat.Client.Transport.XChatConnectionOptions { ReceiptDeadline = TimeSpan.FromMilliseconds(100) };
+        await using var alice = await XChatClient.RegisterAsync(world.Server.WebSocketUri, world.Profile("alice"), "alice", options: options);
+        await bob.SendTextAsync("alice", world.Text("to-alice"));
+        await alice.SendTextAsync("bob", world.Text("to-bob"));
+
+        var atAlice = await alice.SyncAsync();
+
+        Assert.Equal([world.Text("to-alice")], atAlice.Messages.Select(m => m.Text));
+        Assert.True(alice.ReceiptSendFailures == 1, "the rate-limited receipt is dropped at its deadline instead of waiting");
+        Assert.Equal(2, ServerStorage.MessageCount(world.Server.DatabasePath));
+    }
+
+    [Fact]
     public async Task DeliveryReceipt_ForADeviceTheSenderLinkedLater_ReachesIt()
     {
         await using var alice = await _world.RegisterAsync("alice");
