@@ -8,8 +8,15 @@ namespace XChat.Gateway.Tests;
 /// Pipelined sends to one conversation travel to its grain several per call (the gateway's
 /// SendBatcher), and each still gets its own answer over the wire.
 /// </summary>
+/// <remarks>
+/// The meter "XChat" is found by name, so every server in this test process reports into every
+/// server's /metrics: these tests run alone (after the parallel ones) to count only their own sends.
+/// </remarks>
+[Collection(Name)]
 public sealed class SendBatchingTests
 {
+    public const string Name = "send batching, alone";
+
     private const int PerConnection = 40;
 
     [Fact]
@@ -153,3 +160,6 @@ public sealed class SendBatchingTests
         return (scrape["xchat_append_call_sends_count"] ?? 0, scrape["xchat_append_call_sends_sum"] ?? 0);
     }
 }
+
+[CollectionDefinition(SendBatchingTests.Name, DisableParallelization = true)]
+public sealed class SendBatchingCollection;
