@@ -49,6 +49,14 @@ internal sealed partial record MessageBody(
     public const string ReactionType = "reaction";
     public const string ReceiptType = "receipt";
 
+    /// <summary>
+    /// Whether the body changes an earlier message (an edit, a reaction, a delete notice) rather than
+    /// adding one: it is sent quiet (SendRequest.quiet), so it does not count as unread and does not
+    /// move the conversation's last activity.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsQuiet => Type is EditType or ReactionType or DeleteType;
+
     /// <summary>An emoji is one user-perceived character; this bounds its UTF-16 length (flags and ZWJ sequences included).</summary>
     public const int MaxEmojiLength = 32;
 

@@ -250,7 +250,7 @@ public sealed partial class XChatClient
             }
 
             var distribution = await builder.CreateAsync(ownName).ConfigureAwait(false);
-            var request = new SendRequest { ConversationId = groupId, ClientMessageId = clientMessageId };
+            var request = new SendRequest { ConversationId = groupId, ClientMessageId = clientMessageId, Quiet = body.IsQuiet };
             request.AttachmentIds.AddRange(attachmentIds ?? []);
             var distribute = targetNames.Except(group.SenderKeyHolders, StringComparer.Ordinal).Any();
             if (distribute)

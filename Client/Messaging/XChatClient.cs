@@ -352,7 +352,7 @@ public sealed partial class XChatClient : IAsyncDisposable
                 throw new XChatClientException($"'{handle}' has no devices.");
             }
 
-            var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId };
+            var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId, Quiet = body.IsQuiet };
             request.AttachmentIds.AddRange(attachmentIds ?? []);
             foreach (var (userId, device) in targets)
             {

@@ -169,6 +169,7 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray())
         {
             Silent = request.Silent,
+            Quiet = request.Quiet,
         };
         // Attachments are bound before the append: a bad id fails the send with nothing stored.
         await _attachments.ReferenceAsync(device, conversationId, request.AttachmentIds);

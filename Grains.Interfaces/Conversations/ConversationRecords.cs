@@ -54,6 +54,12 @@ public sealed record AppendRequest(
     /// subset of the members' current devices.
     /// </summary>
     [Id(10)] public bool Silent { get; init; }
+
+    /// <summary>
+    /// A quiet message (PROTOCOL.md "Send"): an edit, a reaction or a delete notice. Stored, addressed
+    /// and delivered like any message, but not unread and not activity.
+    /// </summary>
+    [Id(11)] public bool Quiet { get; init; }
 }
 
 /// <summary>The outcome of a committed send.</summary>

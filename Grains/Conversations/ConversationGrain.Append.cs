@@ -142,7 +142,7 @@ public sealed partial class ConversationGrain
 
                 var request = batch[i].Request;
                 rows.Add(new StoredMessage(Id, ++seq, request.Sender, request.ClientMessageId, now,
-                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt, Silent: request.Silent));
+                    request.SharedCiphertext, request.DeviceCiphertexts, ExpiresAtMs: expiresAt, Silent: request.Silent, Quiet: request.Quiet));
                 results[i] = new AppendResult(seq, now, Duplicate: false);
             }
 

@@ -9,7 +9,7 @@ namespace XChat.Grains.Conversations;
 // edits, replies and reactions is encrypted: the server only sees them as messages.
 public sealed partial class ConversationGrain
 {
-    // The last non-silent message's server time (_activityMs) as of seq _activitySeq (-1: not looked
+    // The server time (_activityMs) of the last message that is neither silent nor quiet, as of seq _activitySeq (-1: not looked
     // yet), brought up to date from the store when the log moved past it.
     private long _activitySeq = -1;
     private long _activityMs;

@@ -47,10 +47,10 @@ public interface IMessageStore
     /// </summary>
     Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default);
 
-    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are neither tombstones nor silent.</summary>
+    /// <summary>Messages with seq &gt; afterSeq that <paramref name="readerUserId"/> did not send and that are neither tombstones nor silent nor quiet.</summary>
     Task<long> CountUnreadAsync(string conversationId, long afterSeq, string readerUserId, CancellationToken cancellationToken = default);
 
-    /// <summary>The server time of the newest message with seq &gt; afterSeq that is not silent; null when there is none.</summary>
+    /// <summary>The server time of the newest message with seq &gt; afterSeq that is neither silent nor quiet; null when there is none.</summary>
     Task<long?> GetLastActivityAsync(string conversationId, long afterSeq, CancellationToken cancellationToken = default);
 }
 
@@ -70,7 +70,8 @@ public sealed record StoredMessage(
     IReadOnlyList<DeviceCiphertext> DeviceCiphertexts,
     long? DeletedMs = null,
     long? ExpiresAtMs = null,
-    bool Silent = false)
+    bool Silent = false,
+    bool Quiet = false)
 {
     /// <summary>A sent message always carries a ciphertext; a row with none, and no tombstone, was erased (expired).</summary>
     public bool IsErased => DeletedMs is null && SharedCiphertext is null && DeviceCiphertexts.Count == 0;

@@ -15,11 +15,12 @@ internal static class MessageRows
         ServerTimestampMs: reader.GetInt64(5),
         SharedCiphertext: reader.IsDBNull(6) ? null : reader.GetFieldValue<byte[]>(6),
         DeviceCiphertexts: DeviceCiphertextCodec.Decode(reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)),
-        // expires_at and silent are written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
+        // expires_at, silent and quiet are written columns; deleted_ms comes only with MessageStoreSql.ReadColumns.
         ExpiresAtMs: reader.IsDBNull(8) ? null : reader.GetInt64(8),
         // INTEGER 0/1 on SQLite, boolean on PostgreSQL: both providers read either as a bool.
         Silent: reader.GetBoolean(9),
-        DeletedMs: reader.FieldCount > 10 && !reader.IsDBNull(10) ? reader.GetInt64(10) : null);
+        Quiet: reader.GetBoolean(10),
+        DeletedMs: reader.FieldCount > 11 && !reader.IsDBNull(11) ? reader.GetInt64(11) : null);
 
     public static async Task<IReadOnlyList<StoredMessage>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

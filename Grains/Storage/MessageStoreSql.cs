@@ -8,7 +8,7 @@ internal static class MessageStoreSql
 {
     /// <summary>The column order <see cref="MessageRows.Read"/> expects.</summary>
     public const string MessageColumns =
-        "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts, expires_at, silent";
+        "conversation_id, seq, sender_user_id, sender_device_id, client_message_id, server_ts_ms, shared_ciphertext, device_ciphertexts, expires_at, silent, quiet";
 
     /// <summary>What reads select: the written columns plus the tombstone time, which appends never set.</summary>
     public const string ReadColumns = MessageColumns + ", deleted_ms";
@@ -23,10 +23,11 @@ internal static class MessageStoreSql
     public const string LastSeq =
         "SELECT seq FROM xchat_messages WHERE conversation_id = @conversation ORDER BY seq DESC LIMIT 1";
 
-    // Walks the primary key backwards from the end of the log and stops at the first non-silent row
-    // (or at afterSeq): receipts between two looks are the only rows it skips.
+    // Walks the primary key backwards from the end of the log and stops at the first row that is
+    // neither silent nor quiet (or at afterSeq): receipts, edits, reactions and delete notices between
+    // two looks are the only rows it skips.
     public const string LastActivity =
-        "SELECT server_ts_ms FROM xchat_messages WHERE conversation_id = @conversation AND seq > @seq AND NOT silent ORDER BY seq DESC LIMIT 1";
+        "SELECT server_ts_ms FROM xchat_messages WHERE conversation_id = @conversation AND seq > @seq AND NOT silent AND NOT quiet ORDER BY seq DESC LIMIT 1";
 
     public const string LoadCursors =
         "SELECT conversation_id, seq FROM xchat_cursors WHERE device_key = @device";

@@ -123,6 +123,7 @@ public sealed partial class PostgresMessageStore : RelationalMessageStore
             Value = messages.Select(m => m.ExpiresAtMs).ToArray(),
         });
         p.Add(new NpgsqlParameter<bool[]>("silent", messages.Select(m => m.Silent).ToArray()));
+        p.Add(new NpgsqlParameter<bool[]>("quiet", messages.Select(m => m.Quiet).ToArray()));
         return command;
     }
 

@@ -29,7 +29,7 @@ internal static class PostgresSchema
             seq             bigint NOT NULL,
             CONSTRAINT xchat_cursors_pk PRIMARY KEY (device_key, conversation_id)
         );
-        """ + ContentColumns + ExpiryColumn + SilentColumn;
+        """ + ContentColumns + ExpiryColumn + SilentColumn + QuietColumn;
 
     // Added after the first release: databases created before get the column on start. A nullable
     // column without a default is a catalog change only, and the append statement does not name it.
@@ -49,12 +49,17 @@ internal static class PostgresSchema
         ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS silent boolean NOT NULL DEFAULT false;
         """;
 
+    // Quiet messages (edits, reactions, delete notices): not unread, not activity; same reasoning.
+    private const string QuietColumn = """
+        ALTER TABLE xchat_messages ADD COLUMN IF NOT EXISTS quiet boolean NOT NULL DEFAULT false;
+        """;
+
     // One statement for the whole batch: parallel arrays unnested into rows, one round trip.
     public const string InsertMessages = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
         SELECT * FROM unnest(@conversation::text[], @seq::bigint[], @user::text[], @device::bigint[],
                              @client::text[], @ts::bigint[], @shared::bytea[], @devices::bytea[], @expires::bigint[],
-                             @silent::boolean[])
+                             @silent::boolean[], @quiet::boolean[])
         """;
 
     // The batch's cursors are merged per key first: one statement may not update a row twice.

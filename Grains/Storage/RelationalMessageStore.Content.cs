@@ -20,7 +20,7 @@ public abstract partial class RelationalMessageStore
 
     private const string CountUnread = """
         SELECT COUNT(*) FROM xchat_messages
-        WHERE conversation_id = @conversation AND seq > @seq AND sender_user_id <> @reader AND deleted_ms IS NULL AND NOT silent
+        WHERE conversation_id = @conversation AND seq > @seq AND sender_user_id <> @reader AND deleted_ms IS NULL AND NOT silent AND NOT quiet
         """;
 
     public async Task<bool> EraseMessageAsync(string conversationId, long seq, long deletedMs, bool keepDeviceCiphertexts, CancellationToken cancellationToken = default)

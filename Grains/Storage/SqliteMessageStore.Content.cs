@@ -25,19 +25,20 @@ public sealed partial class SqliteMessageStore
     }
 
     /// <summary>
-    /// Adds the silent-message flag to a database created before it existed. Existing rows are chat
-    /// messages, so the default is 0; a NOT NULL column with a constant default is a schema change
+    /// Adds a message flag (silent, quiet) to a database created before it existed. Existing rows are
+    /// chat messages, so the default is 0; a NOT NULL column with a constant default is a schema change
     /// only (SQLite fills the default in when it reads an old row).
     /// </summary>
-    private static async Task AddSilentColumnAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task AddFlagColumnAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {
         await using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('xchat_messages') WHERE name = 'silent'";
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('xchat_messages') WHERE name = $name";
+        columns.Parameters.AddWithValue("$name", name);
         var present = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         if (present == 0)
         {
             await using var add = connection.CreateCommand();
-            add.CommandText = "ALTER TABLE xchat_messages ADD COLUMN silent INTEGER NOT NULL DEFAULT 0";
+            add.CommandText = $"ALTER TABLE xchat_messages ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0";
             await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

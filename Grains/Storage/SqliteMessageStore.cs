@@ -54,7 +54,8 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await AddExpiryColumnAsync(connection, cancellationToken).ConfigureAwait(false);
         await AddContentColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
-        await AddSilentColumnAsync(connection, cancellationToken).ConfigureAwait(false);
+        await AddFlagColumnAsync(connection, "silent", cancellationToken).ConfigureAwait(false);
+        await AddFlagColumnAsync(connection, "quiet", cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
     }
@@ -128,6 +129,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
                     p[7].Value = (object?)DeviceCiphertextCodec.Encode(message.DeviceCiphertexts) ?? DBNull.Value;
                     p[8].Value = (object?)message.ExpiresAtMs ?? DBNull.Value;
                     p[9].Value = message.Silent ? 1L : 0L;
+                    p[10].Value = message.Quiet ? 1L : 0L;
                     _insertMessage.ExecuteNonQuery();
                 }
 
@@ -189,7 +191,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         _insertMessage = Prepare(connection, SqliteSchema.InsertMessage,
             ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer), ("@user", SqliteType.Text), ("@device", SqliteType.Integer),
             ("@client", SqliteType.Text), ("@ts", SqliteType.Integer), ("@shared", SqliteType.Blob), ("@devices", SqliteType.Blob),
-            ("@expires", SqliteType.Integer), ("@silent", SqliteType.Integer));
+            ("@expires", SqliteType.Integer), ("@silent", SqliteType.Integer), ("@quiet", SqliteType.Integer));
         _upsertCursor = Prepare(connection, SqliteSchema.UpsertCursor,
             ("@device", SqliteType.Text), ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer));
         _writeConnection = connection;

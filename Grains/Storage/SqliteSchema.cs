@@ -34,7 +34,7 @@ internal static class SqliteSchema
 
     public const string InsertMessage = $"""
         INSERT INTO xchat_messages ({MessageStoreSql.MessageColumns})
-        VALUES (@conversation, @seq, @user, @device, @client, @ts, @shared, @devices, @expires, @silent)
+        VALUES (@conversation, @seq, @user, @device, @client, @ts, @shared, @devices, @expires, @silent, @quiet)
         """;
 
     public const string UpsertCursor = """

@@ -68,11 +68,14 @@ public sealed class MessageStoreMigrationTests(PostgresDatabaseFixture database)
     {
         var old = Assert.Single(await store.ReadAfterAsync("g_old", 0, 10));
         Assert.True(old.DeletedMs is null && old.SharedCiphertext is [1, 2], "the old row reads as before, not deleted");
-        Assert.False(old.Silent, "rows from before silent messages are chat messages");
+        Assert.False(old.Silent || old.Quiet, "rows from before silent and quiet messages are chat messages");
         Assert.Equal(1, await store.CountUnreadAsync("g_old", 0, "bob"));
         Assert.Equal(1_700_000_000_000, await store.GetLastActivityAsync("g_old", 0));
         await store.AppendAsync([TestMessages.Create("g_old", 2) with { Silent = true }]);
         Assert.True((await store.ReadAfterAsync("g_old", 1, 1))[0].Silent, "the added column takes new silent rows");
+        Assert.Equal(1, await store.CountUnreadAsync("g_old", 0, "bob"));
+        await store.AppendAsync([TestMessages.Create("g_old", 3) with { Quiet = true }]);
+        Assert.True((await store.ReadAfterAsync("g_old", 2, 1))[0].Quiet, "the added column takes new quiet rows");
         Assert.Equal(1, await store.CountUnreadAsync("g_old", 0, "bob"));
         Assert.True(await store.EraseMessageAsync("g_old", 1, 100, keepDeviceCiphertexts: false));
         Assert.Equal(100, (await store.ReadAfterAsync("g_old", 0, 1))[0].DeletedMs);

@@ -106,6 +106,23 @@ public abstract partial class MessageStoreTests
     }
 
     [Fact]
+    public async Task QuietRows_ReadBackQuiet_AndCountNeitherAsUnreadNorAsActivity()
+    {
+        var conversation = Conversation("quiet");
+        var messages = TestMessages.Range(conversation, 1, 4, userId: "alice");
+        messages[1] = messages[1] with { Quiet = true };
+        messages[3] = messages[3] with { Quiet = true };
+        await Store.AppendAsync(messages);
+
+        Assert.Equal([false, true, false, true], (await Store.ReadAfterAsync(conversation, 0, 10)).Select(m => m.Quiet));
+        TestMessages.AssertSame(messages[1], (await Store.ReadAfterAsync(conversation, 1, 1))[0]);
+        Assert.Equal(2, await Store.CountUnreadAsync(conversation, 0, "bob"));
+        Assert.Equal(0, await Store.CountUnreadAsync(conversation, 3, "bob"));
+        Assert.Equal(messages[2].ServerTimestampMs, await Store.GetLastActivityAsync(conversation, 0));
+        Assert.True(await Store.GetLastActivityAsync(conversation, 3) is null, "only a quiet row after seq 3");
+    }
+
+    [Fact]
     public async Task InitializeAsync_AgainOnADatabaseWithTombstones_KeepsThem()
     {
         var conversation = Conversation("reinit");

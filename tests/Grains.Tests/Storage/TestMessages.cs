@@ -27,6 +27,7 @@ internal static class TestMessages
         Assert.Equal(expected.ClientMessageId, actual.ClientMessageId);
         Assert.Equal(expected.ServerTimestampMs, actual.ServerTimestampMs);
         Assert.Equal(expected.Silent, actual.Silent);
+        Assert.Equal(expected.Quiet, actual.Quiet);
         Assert.Equal(expected.SharedCiphertext, actual.SharedCiphertext);
         Assert.Equal(expected.DeviceCiphertexts.Count, actual.DeviceCiphertexts.Count);
         for (var i = 0; i < expected.DeviceCiphertexts.Count; i++)

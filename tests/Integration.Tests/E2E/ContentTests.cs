@@ -403,6 +403,31 @@ public sealed class ContentTests : IAsyncLifetime
         Assert.Equal(("bob", 1L), (again[0].Title, again[0].Unread));
     }
 
+    [Fact]
+    public async Task EditsReactionsAndDeletes_AreDeliveredButNeitherUnreadNorActivity()
+    {
+        await using var alice = await _world.RegisterAsync("alice");
+        await using var bob = await _world.RegisterAsync("bob");
+        await using var carol = await _world.RegisterAsync("carol");
+        var first = await alice.SendTextAsync("bob", _world.Text("first"));
+        var second = await alice.SendTextAsync("bob", _world.Text("second"));
+        var fromCarol = await carol.SendTextAsync("bob", _world.Text("carol"));
+        await bob.SyncAsync();
+        Assert.Equal(["carol", "alice"], (await bob.ChatsAsync()).Select(c => c.Title));
+
+        await alice.EditAsync(first.Conversation, first.Seq, _world.Text("first-edited"));
+        await alice.ReactAsync(first.Conversation, second.Seq, "👍");
+        await alice.DeleteForEveryoneAsync(first.Conversation, second.Seq);
+
+        var atBob = await bob.SyncAsync();
+        Assert.Equal([ChatMessageTypes.Edit, ChatMessageTypes.Reaction, ChatMessageTypes.Delete], atBob.Messages.Select(m => m.Type));
+        var chats = await bob.ChatsAsync();
+        Assert.Equal(["carol", "alice"], chats.Select(c => c.Title)); // alice's chat did not move up
+        var withAlice = chats.Single(c => c.Title == "alice");
+        Assert.Equal(1L, withAlice.Unread); // "first" (edited); "second" is deleted; the changes are not unread
+        Assert.True(withAlice.LastActivity <= fromCarol.SentAt.AddSeconds(5), "the changes did not move alice's last activity");
+    }
+
     /// <summary>Reads the server's SQLite file: true when the row's shared ciphertext (a group message's content) is still there.</summary>
     private bool RowHasContent(string conversation, long seq)
     {
