@@ -3,33 +3,15 @@ using Microsoft.Data.Sqlite;
 
 namespace XChat.Grains.Storage;
 
-// Schema additions of the content features (delete for everyone), and erasing with secure_delete.
+// Adding the columns that came after the first release, and erasing with secure_delete.
 public sealed partial class SqliteMessageStore
 {
     /// <summary>
-    /// Adds the tombstone column to a database created before it existed. SQLite has no
-    /// ADD COLUMN IF NOT EXISTS, so the table's columns are read first; adding a nullable column
-    /// without a default rewrites nothing, and the append statement does not name it.
+    /// Adds a column to xchat_messages unless it is there. SQLite has no ADD COLUMN IF NOT EXISTS, so
+    /// the table's columns are read first. <paramref name="name"/> and <paramref name="definition"/>
+    /// are constants of this class, never input.
     /// </summary>
-    private static async Task AddContentColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('xchat_messages') WHERE name = 'deleted_ms'";
-        var present = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        if (present == 0)
-        {
-            await using var add = connection.CreateCommand();
-            add.CommandText = "ALTER TABLE xchat_messages ADD COLUMN deleted_ms INTEGER NULL";
-            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Adds a message flag (silent, quiet) to a database created before it existed. Existing rows are
-    /// chat messages, so the default is 0; a NOT NULL column with a constant default is a schema change
-    /// only (SQLite fills the default in when it reads an old row).
-    /// </summary>
-    private static async Task AddFlagColumnAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
+    private static async Task AddColumnIfMissingAsync(SqliteConnection connection, string name, string definition, CancellationToken cancellationToken)
     {
         await using var columns = connection.CreateCommand();
         columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('xchat_messages') WHERE name = $name";
@@ -37,10 +19,15 @@ public sealed partial class SqliteMessageStore
         var present = Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         if (present == 0)
         {
-            await using var add = connection.CreateCommand();
-            add.CommandText = $"ALTER TABLE xchat_messages ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0";
-            await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"ALTER TABLE xchat_messages ADD COLUMN {name} {definition}", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // secure_delete zeroes the bytes a shrinking row frees in its page, so once the WAL is

@@ -17,18 +17,4 @@ public sealed partial class SqliteMessageStore : IMessageExpiry
         command.Parameters.AddWithValue("@limit", limit);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// Adds the nullable expires_at column to a database created before disappearing messages, and its
-    /// partial index. SQLite has no ADD COLUMN IF NOT EXISTS, so the columns are looked at first.
-    /// </summary>
-    private static async Task AddExpiryColumnAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var probe = connection.CreateCommand();
-        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('xchat_messages') WHERE name = 'expires_at'";
-        var present = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        await using var alter = connection.CreateCommand();
-        alter.CommandText = (present ? string.Empty : "ALTER TABLE xchat_messages ADD COLUMN expires_at INTEGER NULL; ") + ExpirySql.CreateIndex;
-        await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -52,10 +52,14 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         // journal_mode=WAL is stored in the file, so every later connection uses it too.
         command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await AddExpiryColumnAsync(connection, cancellationToken).ConfigureAwait(false);
-        await AddContentColumnsAsync(connection, cancellationToken).ConfigureAwait(false);
-        await AddFlagColumnAsync(connection, "silent", cancellationToken).ConfigureAwait(false);
-        await AddFlagColumnAsync(connection, "quiet", cancellationToken).ConfigureAwait(false);
+        // Columns that came after the first release, for databases created before them. Existing rows
+        // are chat messages: not expiring, not deleted, neither silent nor quiet. A nullable column, or a
+        // NOT NULL one with a constant default, is a schema change only (no row is rewritten).
+        await AddColumnIfMissingAsync(connection, "expires_at", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, Expiry.ExpirySql.CreateIndex, cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(connection, "deleted_ms", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(connection, "silent", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(connection, "quiet", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
     }
