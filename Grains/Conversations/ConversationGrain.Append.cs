@@ -231,17 +231,7 @@ public sealed partial class ConversationGrain
     /// </summary>
     private async Task CheckDeviceSetAsync(AppendRequest request)
     {
-        var members = state.State.Members.ToArray();
-        var deviceLists = await Task.WhenAll(members.Select(m => MemberGrain(m).GetDeviceIdsAsync()));
-        var expected = new HashSet<DeviceAddress>();
-        for (var i = 0; i < members.Length; i++)
-        {
-            foreach (var deviceId in deviceLists[i])
-            {
-                expected.Add(new DeviceAddress(members[i], deviceId));
-            }
-        }
-
+        var expected = new HashSet<DeviceAddress>(await MemberDevicesAsync());
         expected.Remove(request.Sender);
         var given = new HashSet<DeviceAddress>();
         foreach (var c in request.DeviceCiphertexts)
@@ -258,6 +248,14 @@ public sealed partial class ConversationGrain
                 request.Silent ? [] : expected.Except(given).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray(),
                 given.Except(expected).OrderBy(d => d.UserId, StringComparer.Ordinal).ThenBy(d => d.DeviceId).ToArray());
         }
+    }
+
+    /// <summary>Every current device of every member, from the members' user grains (in parallel).</summary>
+    private async Task<DeviceAddress[]> MemberDevicesAsync()
+    {
+        var members = state.State.Members.ToArray();
+        var deviceLists = await Task.WhenAll(members.Select(m => MemberGrain(m).GetDeviceIdsAsync()));
+        return members.SelectMany((member, i) => deviceLists[i].Select(deviceId => new DeviceAddress(member, deviceId))).ToArray();
     }
 
     private void ValidateSend(AppendRequest request)

@@ -74,9 +74,7 @@ public sealed partial class ConversationGrain
     public async Task<IReadOnlyList<DeviceReceipt>> GetReceiptsAsync(string callerUserId)
     {
         EnsureMember(callerUserId);
-        var members = state.State.Members.ToArray();
-        var deviceLists = await Task.WhenAll(members.Select(m => MemberGrain(m).GetDeviceIdsAsync()));
-        var devices = members.SelectMany((m, i) => deviceLists[i].Select(d => new DeviceAddress(m, d))).ToArray();
+        var devices = await MemberDevicesAsync();
         // Read cursors only: a device's delivery cursor is for its own sync, never shown to the members.
         var read = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.Key).GetReadCursorAsync(Id)));
         return devices.Select((d, i) => new DeviceReceipt(d.UserId, d.DeviceId, read[i])).ToArray();
