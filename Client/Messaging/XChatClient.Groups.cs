@@ -256,13 +256,7 @@ public sealed partial class XChatClient
             if (distribute)
             {
                 var keyBody = MessageBody.ForSenderKey(distribution.Serialize(), groupId, Handle, DateTimeOffset.UtcNow).Serialize();
-                foreach (var (userId, device) in targets)
-                {
-                    var address = new ProtocolAddress(userId, device.DeviceId);
-                    await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
-                    var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(keyBody).ConfigureAwait(false);
-                    request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
-                }
+                await AddDeviceCiphertextsAsync(request, targets, keyBody, cancellationToken).ConfigureAwait(false);
             }
 
             var shared = await new GroupCipher(_profile.SenderKeys, ownName).EncryptAsync(plaintext).ConfigureAwait(false);

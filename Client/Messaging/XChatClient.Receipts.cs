@@ -142,13 +142,7 @@ public sealed partial class XChatClient
                 }
 
                 var request = new SendRequest { ConversationId = conversation.ConversationId, ClientMessageId = clientMessageId, Silent = true };
-                foreach (var (userId, device) in targets)
-                {
-                    var address = new ProtocolAddress(userId, device.DeviceId);
-                    await EnsureSessionAsync(address, device, deadline.Token).ConfigureAwait(false);
-                    var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
-                    request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
-                }
+                await AddDeviceCiphertextsAsync(request, targets, plaintext, deadline.Token).ConfigureAwait(false);
 
                 try
                 {

@@ -354,13 +354,7 @@ public sealed partial class XChatClient : IAsyncDisposable
 
             var request = new SendRequest { ConversationId = conversation, ClientMessageId = clientMessageId, Quiet = body.IsQuiet };
             request.AttachmentIds.AddRange(attachmentIds ?? []);
-            foreach (var (userId, device) in targets)
-            {
-                var address = new ProtocolAddress(userId, device.DeviceId);
-                await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
-                var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
-                request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
-            }
+            await AddDeviceCiphertextsAsync(request, targets, plaintext, cancellationToken).ConfigureAwait(false);
 
             SendResult result;
             try
@@ -752,6 +746,18 @@ public sealed partial class XChatClient : IAsyncDisposable
         {
             _settings.DirectConversations[peer] = conversation.ConversationId;
             _settings.Save(_profile.Directory);
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="plaintext"/> for each target device in its pairwise session (starting one when needed) and adds the ciphertexts to <paramref name="request"/>.</summary>
+    private async Task AddDeviceCiphertextsAsync(SendRequest request, IEnumerable<(string UserId, DeviceInfo Device)> targets, byte[] plaintext, CancellationToken cancellationToken)
+    {
+        foreach (var (userId, device) in targets)
+        {
+            var address = new ProtocolAddress(userId, device.DeviceId);
+            await EnsureSessionAsync(address, device, cancellationToken).ConfigureAwait(false);
+            var message = await new SessionCipher(_profile.Stores, address).EncryptAsync(plaintext).ConfigureAwait(false);
+            request.DeviceCiphertexts.Add(new DeviceCiphertext { UserId = userId, DeviceId = device.DeviceId, Ciphertext = ByteString.CopyFrom(DeviceCiphertextFrame.Write(message)) });
         }
     }
 
