@@ -48,18 +48,22 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         }
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // journal_mode=WAL is stored in the file, so every later connection uses it too.
-        command.CommandText = "PRAGMA journal_mode = WAL;" + SqliteSchema.Create;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // journal_mode=WAL is stored in the file, so every later connection uses it too. It cannot change inside a transaction.
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
+        // The rest is one write transaction, taken at its start (IMMEDIATE): stores starting on the same
+        // file at once (silos of one host, a test cluster) each look for a column and add it, and without
+        // the lock two of them would see it missing and the second ALTER would fail.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await ExecuteAsync(connection, transaction, SqliteSchema.Create, cancellationToken).ConfigureAwait(false);
         // Columns that came after the first release, for databases created before them. Existing rows
         // are chat messages: not expiring, not deleted, neither silent nor quiet. A nullable column, or a
         // NOT NULL one with a constant default, is a schema change only (no row is rewritten).
-        await AddColumnIfMissingAsync(connection, "expires_at", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, Expiry.ExpirySql.CreateIndex, cancellationToken).ConfigureAwait(false);
-        await AddColumnIfMissingAsync(connection, "deleted_ms", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
-        await AddColumnIfMissingAsync(connection, "silent", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
-        await AddColumnIfMissingAsync(connection, "quiet", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(transaction, "expires_at", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, Expiry.ExpirySql.CreateIndex, cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(transaction, "deleted_ms", "INTEGER NULL", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(transaction, "silent", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+        await AddColumnIfMissingAsync(transaction, "quiet", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogInitialized(_logger, Path.GetFileName(_options.DatabasePath));
         _checkpointer ??= new SqliteCheckpointer(_connectionString);
     }
