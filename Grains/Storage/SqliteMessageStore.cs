@@ -190,9 +190,9 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
         {
             var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
             // wal_autocheckpoint = 0: SqliteCheckpointer does it off the writer. cache_size: keep the
-            // hot index pages of the log in memory (negative = KiB; 64 MiB) instead of re-reading them.
+            // hot index pages of the log in memory (negative = KiB) instead of re-reading them.
             pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; " +
-                "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536;";
+                $"PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{_options.PageCacheKiB};";
             pragma.ExecuteNonQuery();
         }
 

@@ -49,6 +49,26 @@ public class MessageStoreServiceCollectionExtensionsTests
         Assert.Contains("ConnectionString", error.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(255)]
+    [InlineData(1024 * 1024 + 1)]
+    public void AddSqliteMessageStore_PageCacheOutOfRange_FailsValidation(int kib)
+    {
+        var services = new ServiceCollection().AddLogging().AddSqliteMessageStore(o => o.PageCacheKiB = kib).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SqliteMessageStoreOptions>>().Value);
+        Assert.Contains("PageCacheKiB", error.Message);
+    }
+
+    [Fact]
+    public void AddSqliteMessageStore_DefaultPageCache_Is16MiBAndValid()
+    {
+        var services = new ServiceCollection().AddLogging().AddSqliteMessageStore().BuildServiceProvider();
+
+        Assert.Equal(16 * 1024, services.GetRequiredService<IOptions<SqliteMessageStoreOptions>>().Value.PageCacheKiB);
+    }
+
     [Fact]
     public void AddSqliteMessageStore_SecondBackend_Throws()
     {
