@@ -41,7 +41,7 @@ public static class Program
         var batch = Option(args, "--batch", 125);
         var conversations = Option(args, "--conversations", 100);
         var rounds = Option(args, "--rounds", 2);
-        var cacheKib = Option(args, "--cache-kib", 65536);
+        var cacheKib = Option(args, "--cache-kib", 16384); // the store's default (SqliteMessageStoreOptions.PageCacheKiB)
         Console.WriteLine($"SQLite {SqliteVersion()}, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine($"{rows} rows in transactions of {batch}, over {conversations} conversations; {rounds} rounds; page cache {cacheKib} KiB; CPU is this process's (writer + checkpointer).");
         Console.WriteLine();
