@@ -11,8 +11,8 @@ public sealed class WebSocketGatewayOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Sends a device may make per second, on average (token bucket refill rate). The default is 50.</summary>
-    [Range(1, 1_000_000)]
+    /// <summary>Sends a device may make per second, on average (token bucket refill rate); fractions allowed. The default is 50.</summary>
+    [Range(0.01, 1_000_000)]
     public double SendsPerSecond { get; set; } = 50;
 
     /// <summary>Sends a device may make in a burst (token bucket size). The default is 100.</summary>

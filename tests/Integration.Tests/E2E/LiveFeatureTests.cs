@@ -60,12 +60,12 @@ public sealed class LiveFeatureTests
     public async Task Typing_Flood_RateLimitedLikeSends()
     {
         await using var world = await E2EWorld.StartAsync("xchat-live-typing-rate-",
-            new Dictionary<string, string?>(FastSweeps) { ["XChat:Gateway:SendsPerSecond"] = "1", ["XChat:Gateway:SendBurst"] = "3" });
+            new Dictionary<string, string?>(FastSweeps) { ["XChat:Gateway:SendsPerSecond"] = "0.1", ["XChat:Gateway:SendBurst"] = "3" });
         await using var alice = await world.RegisterAsync("alice");
         await using var bob = await world.RegisterAsync("bob");
         var conversation = (await alice.SendTextAsync("bob", world.Text("hello"))).Conversation;
 
-        // A burst of 3 refilled at 1/s: ten indicators in a row cannot all pass.
+        // A burst of 3 refilled once in 10 s: ten indicators in a row cannot all pass.
         var limited = await Assert.ThrowsAsync<XChatServerException>(async () =>
         {
             for (var i = 0; i < 10; i++)
