@@ -14,4 +14,4 @@ internal interface ILoadPair : IAsyncDisposable
 }
 
 /// <summary>One message as the partner received it. OrderKey must increase (XChat: seq; relay: index).</summary>
-internal readonly record struct Receipt(ReadOnlyMemory<byte> Payload, long OrderKey);
+internal readonly record struct Receipt(ReadOnlyMemory<byte> Payload, long OrderKey, long ServerUnixMs = 0);

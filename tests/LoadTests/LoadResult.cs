@@ -13,7 +13,8 @@ internal sealed record LoadResult(
     TimeSpan Elapsed,
     HistogramBase LatencyMicroseconds,
     TimeSpan ToolCpu,
-    TimeSpan? ServerCpu)
+    TimeSpan? ServerCpu,
+    HopStats? Hops = null)
 {
     public long Lost => Expected - Delivered;
 

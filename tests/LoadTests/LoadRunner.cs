@@ -21,9 +21,10 @@ internal static class LoadRunner
         var serverCpuBefore = serverCpu?.Read();
         var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 
+        var hops = new HopStats();
         var start = Stopwatch.GetTimestamp();
-        var receiving = pairs.Select((pair, i) => ReceiveAsync(pair, receivers[i], windows[i], progress, deadline.Token)).ToArray();
-        var sending = pairs.Select((pair, i) => SendAsync(pair, windows[i], options, () => Interlocked.Increment(ref sendErrors), deadline.Token)).ToArray();
+        var receiving = pairs.Select((pair, i) => ReceiveAsync(pair, receivers[i], windows[i], hops, progress, deadline.Token)).ToArray();
+        var sending = pairs.Select((pair, i) => SendAsync(pair, windows[i], options, hops, () => Interlocked.Increment(ref sendErrors), deadline.Token)).ToArray();
         await Task.WhenAll(sending);
         await Task.WhenAll(receiving);
 
@@ -49,10 +50,11 @@ internal static class LoadRunner
             Elapsed: lastDelivery > start ? Stopwatch.GetElapsedTime(start, lastDelivery) : TimeSpan.Zero,
             LatencyMicroseconds: histogram,
             ToolCpu: Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore,
-            ServerCpu: serverCpu is not null ? serverCpu.Read() - serverCpuBefore : null);
+            ServerCpu: serverCpu is not null ? serverCpu.Read() - serverCpuBefore : null,
+            Hops: hops.Any ? hops : null);
     }
 
-    private static async Task SendAsync(ILoadPair pair, SemaphoreSlim window, LoadOptions options, Action onError, CancellationToken cancellationToken)
+    private static async Task SendAsync(ILoadPair pair, SemaphoreSlim window, LoadOptions options, HopStats hops, Action onError, CancellationToken cancellationToken)
     {
         var inFlight = new List<Task>(options.Messages);
         try
@@ -60,7 +62,7 @@ internal static class LoadRunner
             for (var index = 0; index < options.Messages; index++)
             {
                 await window.WaitAsync(cancellationToken);
-                inFlight.Add(SendOneAsync(pair, window, Payload.Create(index, options.PayloadBytes), onError, cancellationToken));
+                inFlight.Add(SendOneAsync(pair, window, Payload.Create(index, options.PayloadBytes), hops, onError, cancellationToken));
             }
         }
         catch (OperationCanceledException)
@@ -71,11 +73,15 @@ internal static class LoadRunner
         await Task.WhenAll(inFlight);
     }
 
-    private static async Task SendOneAsync(ILoadPair pair, SemaphoreSlim window, byte[] payload, Action onError, CancellationToken cancellationToken)
+    private static async Task SendOneAsync(ILoadPair pair, SemaphoreSlim window, byte[] payload, HopStats hops, Action onError, CancellationToken cancellationToken)
     {
         try
         {
             await pair.SendAsync(payload, cancellationToken);
+            if (!pair.WindowEndsAtReceipt)
+            {
+                hops.RecordAck(Payload.Read(payload).SentTimestamp);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -94,13 +100,18 @@ internal static class LoadRunner
         }
     }
 
-    private static async Task ReceiveAsync(ILoadPair pair, ReceiverStats stats, SemaphoreSlim window, LoadProgress? progress, CancellationToken cancellationToken)
+    private static async Task ReceiveAsync(ILoadPair pair, ReceiverStats stats, SemaphoreSlim window, HopStats hops, LoadProgress? progress, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var receipt in pair.ReceiveAsync(cancellationToken))
             {
-                stats.Record(receipt, Stopwatch.GetTimestamp());
+                var now = Stopwatch.GetTimestamp();
+                stats.Record(receipt, now);
+                if (receipt.ServerUnixMs > 0)
+                {
+                    hops.RecordReceipt(Payload.Read(receipt.Payload.Span).SentTimestamp, now, receipt.ServerUnixMs);
+                }
                 progress?.OnDelivered();
                 if (pair.WindowEndsAtReceipt)
                 {

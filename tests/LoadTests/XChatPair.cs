@@ -17,7 +17,7 @@ internal sealed class XChatPair(XChatConnection sender, XChatConnection receiver
         {
             if (envelope.ConversationId == conversationId)
             {
-                yield return new Receipt(envelope.SharedCiphertext.Memory, (long)envelope.Seq);
+                yield return new Receipt(envelope.SharedCiphertext.Memory, (long)envelope.Seq, (long)envelope.ServerTimestampMs);
             }
         }
     }

@@ -86,6 +86,15 @@ internal static class PairsScenario
         {
             yield return new Figure($"{n} server cpu", serverCpu.TotalSeconds, "s");
         }
+
+        if (result.Hops is { } hops)
+        {
+            foreach (var (label, histogram) in new[] { ("send to ack", hops.ToAck), ("send to stamp", hops.ToStamp), ("stamp to receipt", hops.FromStamp) })
+            {
+                yield return new Figure($"{n} {label} p50", histogram.GetValueAtPercentile(50) / 1000.0, "ms");
+                yield return new Figure($"{n} {label} p99", histogram.GetValueAtPercentile(99) / 1000.0, "ms");
+            }
+        }
     }
 
     internal static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
