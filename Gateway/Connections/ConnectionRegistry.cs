@@ -20,7 +20,7 @@ public sealed class ConnectionRegistry(IOptions<WebSocketGatewayOptions> options
     /// <param name="firstForDevice">True when no other connection of the device was registered (subscribe for pushes).</param>
     public bool TryAdd(DeviceAddress device, GatewayConnection connection, out bool firstForDevice)
     {
-        var entry = _devices.GetOrAdd(device, _ => NewEntry());
+        var entry = EntryOf(device);
         lock (entry)
         {
             if (entry.Connections.Count >= _options.MaxConnectionsPerDevice)
@@ -59,12 +59,14 @@ public sealed class ConnectionRegistry(IOptions<WebSocketGatewayOptions> options
     }
 
     /// <summary>The device's send limiter (<see cref="WebSocketGatewayOptions.SendsPerSecond"/>).</summary>
-    public TokenBucket RateLimiter(DeviceAddress device) =>
-        _devices.GetOrAdd(device, _ => NewEntry()).Limiter;
+    public TokenBucket RateLimiter(DeviceAddress device) => EntryOf(device).Limiter;
 
     /// <summary>The device's prekey-fetch limiter (<see cref="WebSocketGatewayOptions.PreKeyFetchesPerSecond"/>).</summary>
-    public TokenBucket PreKeyFetchLimiter(DeviceAddress device) =>
-        _devices.GetOrAdd(device, _ => NewEntry()).PreKeyFetches;
+    public TokenBucket PreKeyFetchLimiter(DeviceAddress device) => EntryOf(device).PreKeyFetches;
+
+    // Called on every send: the lookup allocates nothing once the entry exists.
+    private DeviceEntry EntryOf(DeviceAddress device) =>
+        _devices.TryGetValue(device, out var entry) ? entry : _devices.GetOrAdd(device, static (_, self) => self.NewEntry(), this);
 
     private DeviceEntry NewEntry() => new(
         new TokenBucket(_options.SendsPerSecond, _options.SendBurst, time),

@@ -9,6 +9,17 @@ namespace XChat.Gateway.Dispatch;
 /// <summary>Converts between grain records and protocol messages.</summary>
 public static class ProtoMapping
 {
+    /// <summary>
+    /// The bytes of a parsed field as an array, without a copy when the ByteString owns a whole array
+    /// (the parser copies each bytes field into one of its own). A ByteString never changes, and neither
+    /// does what the grains do with a payload, so sharing the array is safe.
+    /// </summary>
+    public static byte[] Bytes(ByteString bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes.Memory, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToByteArray();
+
     public static Envelope ToEnvelope(MessageEnvelope message, byte[]? deviceCiphertext) => new()
     {
         ConversationId = message.ConversationId,

@@ -145,10 +145,11 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
     private async Task<ServerFrame> SendAsync(DeviceAddress device, SendRequest request)
     {
         var conversationId = RequireConversationId(request.ConversationId);
+        var deviceCiphertexts = request.DeviceCiphertexts;
         long size = request.SharedCiphertext.Length;
-        foreach (var c in request.DeviceCiphertexts)
+        for (var i = 0; i < deviceCiphertexts.Count; i++)
         {
-            size += c.Ciphertext.Length;
+            size += deviceCiphertexts[i].Ciphertext.Length;
         }
 
         if (size > _options.MaxPayloadBytes)
@@ -162,11 +163,18 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
             throw new RequestException(ErrorCode.RateLimited, "Too many sends; slow down.", (uint)Math.Ceiling(retryAfter.TotalMilliseconds));
         }
 
+        var perDevice = deviceCiphertexts.Count == 0 ? [] : new Grains.Conversations.DeviceCiphertext[deviceCiphertexts.Count];
+        for (var i = 0; i < perDevice.Length; i++)
+        {
+            var c = deviceCiphertexts[i];
+            perDevice[i] = new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, ProtoMapping.Bytes(c.Ciphertext));
+        }
+
         var append = new AppendRequest(
             device,
             request.ClientMessageId,
-            request.SharedCiphertext.IsEmpty ? null : request.SharedCiphertext.ToByteArray(),
-            request.DeviceCiphertexts.Select(c => new Grains.Conversations.DeviceCiphertext(RequireUserId(c.UserId), c.DeviceId, c.Ciphertext.ToByteArray())).ToArray())
+            request.SharedCiphertext.IsEmpty ? null : ProtoMapping.Bytes(request.SharedCiphertext),
+            perDevice)
         {
             Silent = request.Silent,
             Quiet = request.Quiet,

@@ -195,17 +195,24 @@ public sealed partial class ConversationGrain
         }
 
         // One one-way call per member per committed batch: a group's fan-out never waits on its
-        // members one after another, and a busy conversation pushes many messages per call.
+        // members one after another, and a busy conversation pushes many messages per call. Rows
+        // with one shared ciphertext read the same for every member: then one array serves them all.
+        var forEveryone = rows.TrueForAll(static row => row.DeviceCiphertexts.Count == 0) ? PushesFor(rows, userId: null) : null;
         foreach (var member in state.State.Members)
         {
-            var messages = new PushedMessage[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
-            {
-                messages[i] = MessageViews.ForUser(rows[i], member);
-            }
-
-            MemberGrain(member).PushAsync(messages).Ignore();
+            MemberGrain(member).PushAsync(forEveryone ?? PushesFor(rows, member)).Ignore();
         }
+    }
+
+    private static PushedMessage[] PushesFor(List<StoredMessage> rows, string? userId)
+    {
+        var messages = new PushedMessage[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            messages[i] = MessageViews.ForUser(rows[i], userId);
+        }
+
+        return messages;
     }
 
     // Resolving a grain reference is not free (the interface type is looked up by reflection), and

@@ -15,7 +15,7 @@ internal static class MessageViews
         var erased = row.IsErased || row.ExpiresAtMs <= nowMs;
         return new(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs,
             erased ? null : row.SharedCiphertext,
-            erased ? null : row.DeviceCiphertexts.FirstOrDefault(c => c.UserId == reader.UserId && c.DeviceId == reader.DeviceId)?.Ciphertext,
+            erased ? null : CiphertextFor(row.DeviceCiphertexts, reader),
             row.DeletedMs is not null)
         {
             ExpiresAtMs = row.ExpiresAtMs,
@@ -24,12 +24,51 @@ internal static class MessageViews
         };
     }
 
-    /// <summary>The push for one user: the shared ciphertext and that user's per-device ciphertexts only.</summary>
-    public static PushedMessage ForUser(StoredMessage row, string userId) =>
+    /// <summary>The push for one user: the shared ciphertext and that user's per-device ciphertexts only (none for a null user).</summary>
+    public static PushedMessage ForUser(StoredMessage row, string? userId) =>
         new(new MessageEnvelope(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs, row.SharedCiphertext, null)
             {
                 ExpiresAtMs = row.ExpiresAtMs,
                 Silent = row.Silent,
             },
-            row.DeviceCiphertexts.Where(c => c.UserId == userId).ToArray());
+            OfUser(row.DeviceCiphertexts, userId));
+
+    // Loops, not LINQ with lambdas: these run for every member of every committed row.
+    private static byte[]? CiphertextFor(IReadOnlyList<DeviceCiphertext> ciphertexts, DeviceAddress reader)
+    {
+        for (var i = 0; i < ciphertexts.Count; i++)
+        {
+            if (ciphertexts[i].DeviceId == reader.DeviceId && ciphertexts[i].UserId == reader.UserId)
+            {
+                return ciphertexts[i].Ciphertext;
+            }
+        }
+
+        return null;
+    }
+
+    private static DeviceCiphertext[] OfUser(IReadOnlyList<DeviceCiphertext> ciphertexts, string? userId)
+    {
+        var count = 0;
+        for (var i = 0; i < ciphertexts.Count; i++)
+        {
+            count += ciphertexts[i].UserId == userId ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var mine = new DeviceCiphertext[count];
+        for (int i = 0, j = 0; i < ciphertexts.Count; i++)
+        {
+            if (ciphertexts[i].UserId == userId)
+            {
+                mine[j++] = ciphertexts[i];
+            }
+        }
+
+        return mine;
+    }
 }

@@ -19,8 +19,8 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
 
     // Owned by the writer loop alone (one thread at a time), so no locking.
     private SqliteConnection? _writeConnection;
-    private SqliteCommand? _insertMessage;
-    private SqliteCommand? _upsertCursor;
+    private SqliteRawInsert? _insertMessage;
+    private SqliteRawInsert? _upsertCursor;
     private SqliteCheckpointer? _checkpointer;
 
     public SqliteMessageStore(IOptions<SqliteMessageStoreOptions> options, ILogger<SqliteMessageStore> logger)
@@ -120,34 +120,33 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
             // BEGIN IMMEDIATE (the Microsoft.Data.Sqlite default): take the write lock up front so a
             // lock held by another process is waited for under the busy timeout, not failed mid-batch.
             using var transaction = connection.BeginTransaction(deferred: false);
-            _insertMessage!.Transaction = transaction;
-            _upsertCursor!.Transaction = transaction;
+            var insert = _insertMessage!;
+            var upsert = _upsertCursor!;
             foreach (var request in batch)
             {
                 foreach (var message in request.Messages)
                 {
-                    var p = _insertMessage.Parameters;
-                    p[0].Value = message.ConversationId;
-                    p[1].Value = message.Seq;
-                    p[2].Value = message.Sender.UserId;
-                    p[3].Value = (long)message.Sender.DeviceId;
-                    p[4].Value = message.ClientMessageId;
-                    p[5].Value = message.ServerTimestampMs;
-                    p[6].Value = (object?)message.SharedCiphertext ?? DBNull.Value;
-                    p[7].Value = (object?)DeviceCiphertextCodec.Encode(message.DeviceCiphertexts) ?? DBNull.Value;
-                    p[8].Value = (object?)message.ExpiresAtMs ?? DBNull.Value;
-                    p[9].Value = message.Silent ? 1L : 0L;
-                    p[10].Value = message.Quiet ? 1L : 0L;
-                    _insertMessage.ExecuteNonQuery();
+                    // Parameter numbers are SqliteSchema.InsertMessage's, from 1.
+                    insert.Text(1, message.ConversationId);
+                    insert.Integer(2, message.Seq);
+                    insert.Text(3, message.Sender.UserId);
+                    insert.Integer(4, message.Sender.DeviceId);
+                    insert.Text(5, message.ClientMessageId);
+                    insert.Integer(6, message.ServerTimestampMs);
+                    insert.BlobOrNull(7, message.SharedCiphertext);
+                    insert.BlobOrNull(8, DeviceCiphertextCodec.Encode(message.DeviceCiphertexts));
+                    insert.IntegerOrNull(9, message.ExpiresAtMs);
+                    insert.Integer(10, message.Silent ? 1 : 0);
+                    insert.Integer(11, message.Quiet ? 1 : 0);
+                    insert.Execute();
                 }
 
                 foreach (var cursor in request.Cursors)
                 {
-                    var p = _upsertCursor.Parameters;
-                    p[0].Value = cursor.DeviceKey;
-                    p[1].Value = cursor.ConversationId;
-                    p[2].Value = cursor.Seq;
-                    _upsertCursor.ExecuteNonQuery();
+                    upsert.Text(1, cursor.DeviceKey);
+                    upsert.Text(2, cursor.ConversationId);
+                    upsert.Integer(3, cursor.Seq);
+                    upsert.Execute();
                 }
             }
 
@@ -196,27 +195,11 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
             pragma.ExecuteNonQuery();
         }
 
-        _insertMessage = Prepare(connection, SqliteSchema.InsertMessage,
-            ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer), ("@user", SqliteType.Text), ("@device", SqliteType.Integer),
-            ("@client", SqliteType.Text), ("@ts", SqliteType.Integer), ("@shared", SqliteType.Blob), ("@devices", SqliteType.Blob),
-            ("@expires", SqliteType.Integer), ("@silent", SqliteType.Integer), ("@quiet", SqliteType.Integer));
-        _upsertCursor = Prepare(connection, SqliteSchema.UpsertCursor,
-            ("@device", SqliteType.Text), ("@conversation", SqliteType.Text), ("@seq", SqliteType.Integer));
+        _insertMessage = new SqliteRawInsert(connection, SqliteSchema.InsertMessage,
+            "@conversation", "@seq", "@user", "@device", "@client", "@ts", "@shared", "@devices", "@expires", "@silent", "@quiet");
+        _upsertCursor = new SqliteRawInsert(connection, SqliteSchema.UpsertCursor, "@device", "@conversation", "@seq");
         _writeConnection = connection;
         return connection;
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-
-        command.Prepare();
-        return command;
     }
 
     private void CloseWriteConnection()

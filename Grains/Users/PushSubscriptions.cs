@@ -6,6 +6,10 @@ namespace XChat.Grains.Users;
 internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
 {
     private readonly Dictionary<(uint DeviceId, IPushObserver Observer), DateTimeOffset> _expiries = [];
+    // ByObserver's grouping, kept between pushes (every committed batch asks for it): valid until a
+    // subscription is added or removed, or until the earliest expiry in it.
+    private (IPushObserver Observer, uint[] DeviceIds)[]? _groups;
+    private DateTimeOffset _groupsValidUntil;
 
     /// <summary>Adds or renews a subscription; true when there was no live one.</summary>
     public bool Add(uint deviceId, IPushObserver observer)
@@ -13,10 +17,21 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
         var now = time.GetUtcNow();
         var wasLive = _expiries.TryGetValue((deviceId, observer), out var expiry) && expiry > now;
         _expiries[(deviceId, observer)] = now + lifetime;
+        if (!wasLive)
+        {
+            _groups = null;
+        }
+
         return !wasLive;
     }
 
-    public void Remove(uint deviceId, IPushObserver observer) => _expiries.Remove((deviceId, observer));
+    public void Remove(uint deviceId, IPushObserver observer)
+    {
+        if (_expiries.Remove((deviceId, observer)))
+        {
+            _groups = null;
+        }
+    }
 
     /// <summary>True while at least one device has a live subscription (the user is online).</summary>
     public bool AnyLive()
@@ -25,12 +40,21 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
         return _expiries.Values.Any(expiry => expiry > now);
     }
 
-    /// <summary>Live subscriptions grouped by observer; expired ones are dropped on the way.</summary>
-    public IEnumerable<(IPushObserver Observer, IReadOnlyList<uint> DeviceIds)> ByObserver()
+    /// <summary>
+    /// Live subscriptions grouped by observer; expired ones are dropped on the way. The arrays are
+    /// shared between calls: callers must not change them.
+    /// </summary>
+    public IReadOnlyList<(IPushObserver Observer, uint[] DeviceIds)> ByObserver()
     {
         var now = time.GetUtcNow();
+        if (_groups is not null && now < _groupsValidUntil)
+        {
+            return _groups;
+        }
+
         List<(uint, IPushObserver)>? expired = null;
         var groups = new Dictionary<IPushObserver, List<uint>>();
+        var validUntil = DateTimeOffset.MaxValue;
         foreach (var ((deviceId, observer), expiry) in _expiries)
         {
             if (expiry <= now)
@@ -45,6 +69,7 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
             }
 
             list.Add(deviceId);
+            validUntil = expiry < validUntil ? expiry : validUntil;
         }
 
         foreach (var key in expired ?? [])
@@ -52,6 +77,8 @@ internal sealed class PushSubscriptions(TimeSpan lifetime, TimeProvider time)
             _expiries.Remove(key);
         }
 
-        return groups.Select(g => (g.Key, (IReadOnlyList<uint>)g.Value));
+        _groups = groups.Select(g => (g.Key, g.Value.ToArray())).ToArray();
+        _groupsValidUntil = validUntil;
+        return _groups;
     }
 }

@@ -125,7 +125,7 @@ public sealed partial class UserGrain(
         var userId = this.GetPrimaryKeyString();
         foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
         {
-            var receivers = deviceIds.Where(d => messages.Any(m => m.Message.Sender.UserId != userId || m.Message.Sender.DeviceId != d)).ToArray();
+            var receivers = ReceiversOf(deviceIds, userId, messages);
             if (receivers.Length > 0)
             {
                 observer.OnMessagesAsync(userId, receivers, messages).Ignore();
@@ -133,6 +133,39 @@ public sealed partial class UserGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The devices that get the batch: all but those that sent every message in it (the usual case needs no new array).</summary>
+    private static uint[] ReceiversOf(uint[] deviceIds, string userId, IReadOnlyList<PushedMessage> messages)
+    {
+        List<uint>? some = null;
+        for (var i = 0; i < deviceIds.Length; i++)
+        {
+            if (SentEvery(deviceIds[i], userId, messages))
+            {
+                some ??= [.. deviceIds.AsSpan(0, i)];
+            }
+            else
+            {
+                some?.Add(deviceIds[i]);
+            }
+        }
+
+        return some is null ? deviceIds : [.. some];
+    }
+
+    private static bool SentEvery(uint deviceId, string userId, IReadOnlyList<PushedMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var sender = messages[i].Message.Sender;
+            if (sender.DeviceId != deviceId || !string.Equals(sender.UserId, userId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void EnsureExists()
