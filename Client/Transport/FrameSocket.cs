@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Google.Protobuf;
 using XChat.Protocol;
@@ -43,15 +44,25 @@ internal sealed class FrameSocket : IDisposable
 
     public async Task SendAsync(ClientFrame frame, CancellationToken cancellationToken)
     {
-        var bytes = frame.ToByteArray();
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Serialized into a pooled buffer: a frame per request would otherwise be a new array each.
+        var size = frame.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            frame.WriteTo(buffer.AsSpan(0, size));
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
         finally
         {
-            _sendLock.Release();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

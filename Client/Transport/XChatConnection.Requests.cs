@@ -72,7 +72,13 @@ public sealed partial class XChatConnection
     }
 
     /// <summary>Waits until a live session is published (across reconnects); Timeout.InfiniteTimeSpan waits without limit.</summary>
-    private async Task<ConnectionSession> WaitForSessionAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask<ConnectionSession> WaitForSessionAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        // Every request asks; while connected the answer is at hand and costs no allocation.
+        Volatile.Read(ref _disposed) == 0 && Volatile.Read(ref _session) is { IsClosed: false } session
+            ? ValueTask.FromResult(session)
+            : new ValueTask<ConnectionSession>(WaitForNextSessionAsync(timeout, cancellationToken));
+
+    private async Task<ConnectionSession> WaitForNextSessionAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)

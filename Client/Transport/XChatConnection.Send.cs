@@ -21,11 +21,11 @@ public sealed partial class XChatConnection
             request.ClientMessageId = NewClientMessageId();
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         Exception? lastFailure = null;
         for (var attempt = 0; ; attempt++)
         {
-            var remaining = _options.SendDeadline - clock.Elapsed;
+            var remaining = _options.SendDeadline - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"The send was not confirmed within {_options.SendDeadline}.", lastFailure);
@@ -46,7 +46,7 @@ public sealed partial class XChatConnection
                 lastFailure = e;
                 continue;
             }
-            catch (TimeoutException e) when (clock.Elapsed < _options.SendDeadline)
+            catch (TimeoutException e) when (Stopwatch.GetElapsedTime(started) < _options.SendDeadline)
             {
                 lastFailure = e;
                 continue;
@@ -62,7 +62,7 @@ public sealed partial class XChatConnection
                 wait = _backoff.Delay(attempt);
             }
 
-            var left = _options.SendDeadline - clock.Elapsed;
+            var left = _options.SendDeadline - Stopwatch.GetElapsedTime(started);
             await Task.Delay(wait < left ? wait : left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
     }
