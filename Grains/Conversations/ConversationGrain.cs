@@ -26,7 +26,9 @@ public sealed partial class ConversationGrain(
         _storeMayHoldOlderSends = _lastSeq > 0;
     }
 
-    private string Id => this.GetPrimaryKeyString();
+    // GetPrimaryKeyString decodes the grain id into a new string on every call; every stored row holds this one.
+    private string Id => _id ??= this.GetPrimaryKeyString();
+    private string? _id;
 
     public async Task<ConversationSnapshot> CreateAsync(string creatorUserId, ConversationKind kind, IReadOnlyList<string> memberUserIds)
     {

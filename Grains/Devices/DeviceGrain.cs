@@ -15,6 +15,7 @@ public sealed partial class DeviceGrain(
     IOptions<XChatGrainOptions> options) : Grain, IDeviceGrain
 {
     private Dictionary<string, long> _cursors = [];
+    private string? _deviceKey; // GetPrimaryKeyString makes a new string on each call, and every ack asks
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +36,7 @@ public sealed partial class DeviceGrain(
         }
 
         // The store keeps the maximum, so interleaved acks committing out of order cannot move a cursor back.
-        await store.SaveCursorsAsync([new CursorUpdate(this.GetPrimaryKeyString(), conversationId, seq)]);
+        await store.SaveCursorsAsync([new CursorUpdate(_deviceKey ??= this.GetPrimaryKeyString(), conversationId, seq)]);
         if (seq > _cursors.GetValueOrDefault(conversationId))
         {
             _cursors[conversationId] = seq;

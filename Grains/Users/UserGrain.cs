@@ -16,6 +16,10 @@ public sealed partial class UserGrain(
     TimeProvider time) : Grain, IUserGrain
 {
     private readonly PushSubscriptions _subscriptions = new(options.Value.PushSubscriptionLifetime, time);
+    private string? _userId;
+
+    // GetPrimaryKeyString decodes the grain id into a new string on every call, and every push asks.
+    private string UserId => _userId ??= this.GetPrimaryKeyString();
 
     public async Task<Registration> CreateAsync(string handle, DeviceKeys firstDevice)
     {
@@ -122,7 +126,7 @@ public sealed partial class UserGrain(
         // One call per gateway that holds at least one of the user's devices, not one per device.
         // A device is left out of the messages it sent itself (its SendResult told it the seq), so
         // a gateway that holds only the sender of every message gets no call at all.
-        var userId = this.GetPrimaryKeyString();
+        var userId = UserId;
         foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
         {
             var receivers = ReceiversOf(deviceIds, userId, messages);
