@@ -22,6 +22,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
     private SqliteRawInsert? _insertMessage;
     private SqliteRawInsert? _upsertCursor;
     private SqliteCheckpointer? _checkpointer;
+    private readonly DedicatedThread _writerThread = new("XChat SQLite writer");
 
     public SqliteMessageStore(IOptions<SqliteMessageStoreOptions> options, ILogger<SqliteMessageStore> logger)
         : base(options.Value, logger)
@@ -111,9 +112,12 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
     private protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(cancellationToken).ConfigureAwait(false);
 
-    private protected override Task CommitBatchAsync(IReadOnlyList<WriteRequest> batch, CancellationToken cancellationToken)
+    // SQLite's calls block: every transaction runs on the writer's own thread, not on a pool worker.
+    private protected override Task CommitBatchAsync(IReadOnlyList<WriteRequest> batch, CancellationToken cancellationToken) =>
+        _writerThread.RunAsync(() => CommitBatch(batch));
+
+    private void CommitBatch(IReadOnlyList<WriteRequest> batch)
     {
-        // SQLite calls are synchronous anyway; the writer loop runs on its own pool thread.
         var connection = EnsureWriteConnection();
         try
         {
@@ -151,7 +155,6 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
             }
 
             transaction.Commit();
-            return Task.CompletedTask;
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
         {
@@ -168,6 +171,7 @@ public sealed partial class SqliteMessageStore : RelationalMessageStore
 
     private protected override async ValueTask DisposeConnectionsAsync()
     {
+        _writerThread.Dispose();
         if (_checkpointer is not null)
         {
             await _checkpointer.DisposeAsync().ConfigureAwait(false);
