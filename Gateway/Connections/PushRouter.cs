@@ -28,7 +28,7 @@ public sealed partial class PushRouter(ConnectionRegistry registry, GatewayMetri
                     continue; // the sender learned the seq from its SendResult
                 }
 
-                var envelope = ProtoMapping.ToEnvelope(message.Message, CiphertextFor(message.DeviceCiphertexts, deviceId));
+                var envelope = ProtoMapping.ToEnvelope(message.Message, XChat.Grains.Conversations.DeviceCiphertext.For(message.DeviceCiphertexts, device));
                 var frame = new ServerFrame { Push = new MessagePush { Message = envelope } }.ToByteArray();
                 foreach (var connection in connections)
                 {
@@ -40,19 +40,5 @@ public sealed partial class PushRouter(ConnectionRegistry registry, GatewayMetri
         }
 
         return Task.CompletedTask;
-    }
-
-    // A loop rather than FirstOrDefault with a lambda: this runs once per pushed message per device.
-    private static byte[]? CiphertextFor(IReadOnlyList<XChat.Grains.Conversations.DeviceCiphertext> ciphertexts, uint deviceId)
-    {
-        for (var i = 0; i < ciphertexts.Count; i++)
-        {
-            if (ciphertexts[i].DeviceId == deviceId)
-            {
-                return ciphertexts[i].Ciphertext;
-            }
-        }
-
-        return null;
     }
 }

@@ -25,7 +25,25 @@ public readonly record struct DeviceAddress(
 public sealed record DeviceCiphertext(
     [property: Id(0)] string UserId,
     [property: Id(1)] uint DeviceId,
-    [property: Id(2)] byte[] Ciphertext);
+    [property: Id(2)] byte[] Ciphertext)
+{
+    /// <summary>
+    /// The ciphertext addressed to <paramref name="device"/>, or null. A loop, not LINQ with a capturing
+    /// lambda: reads and pushes call it for every message and device.
+    /// </summary>
+    public static byte[]? For(IReadOnlyList<DeviceCiphertext> ciphertexts, DeviceAddress device)
+    {
+        for (var i = 0; i < ciphertexts.Count; i++)
+        {
+            if (ciphertexts[i].DeviceId == device.DeviceId && ciphertexts[i].UserId == device.UserId)
+            {
+                return ciphertexts[i].Ciphertext;
+            }
+        }
+
+        return null;
+    }
+}
 
 /// <summary>The conversation's members and metadata as a member sees them.</summary>
 [GenerateSerializer, Immutable, Alias("xchat.ConversationSnapshot")]

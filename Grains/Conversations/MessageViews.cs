@@ -15,7 +15,7 @@ internal static class MessageViews
         var erased = row.IsErased || row.ExpiresAtMs <= nowMs;
         return new(row.ConversationId, row.Seq, row.Sender, row.ClientMessageId, row.ServerTimestampMs,
             erased ? null : row.SharedCiphertext,
-            erased ? null : CiphertextFor(row.DeviceCiphertexts, reader),
+            erased ? null : DeviceCiphertext.For(row.DeviceCiphertexts, reader),
             row.DeletedMs is not null)
         {
             ExpiresAtMs = row.ExpiresAtMs,
@@ -33,20 +33,7 @@ internal static class MessageViews
             },
             OfUser(row.DeviceCiphertexts, userId));
 
-    // Loops, not LINQ with lambdas: these run for every member of every committed row.
-    private static byte[]? CiphertextFor(IReadOnlyList<DeviceCiphertext> ciphertexts, DeviceAddress reader)
-    {
-        for (var i = 0; i < ciphertexts.Count; i++)
-        {
-            if (ciphertexts[i].DeviceId == reader.DeviceId && ciphertexts[i].UserId == reader.UserId)
-            {
-                return ciphertexts[i].Ciphertext;
-            }
-        }
-
-        return null;
-    }
-
+    // Loops, not LINQ with a lambda: this runs for every member of every committed row.
     private static DeviceCiphertext[] OfUser(IReadOnlyList<DeviceCiphertext> ciphertexts, string? userId)
     {
         var count = 0;

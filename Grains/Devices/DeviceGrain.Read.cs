@@ -12,7 +12,7 @@ public sealed partial class DeviceGrain
 
     private Task<Dictionary<string, long>>? _readCursors;
 
-    private string ReadKey => this.GetPrimaryKeyString() + ReadCursorSuffix;
+    private string ReadKey => DeviceKey + ReadCursorSuffix;
 
     public async Task MarkReadAsync(string conversationId, long seq)
     {

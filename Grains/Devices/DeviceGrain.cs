@@ -15,11 +15,14 @@ public sealed partial class DeviceGrain(
     IOptions<XChatGrainOptions> options) : Grain, IDeviceGrain
 {
     private Dictionary<string, long> _cursors = [];
-    private string? _deviceKey; // GetPrimaryKeyString makes a new string on each call, and every ack asks
+    private string? _deviceKey;
+
+    // GetPrimaryKeyString decodes the grain id into a new string on every call, and every ack asks: decode once.
+    private string DeviceKey => _deviceKey ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _cursors = new Dictionary<string, long>(await store.LoadCursorsAsync(this.GetPrimaryKeyString(), cancellationToken));
+        _cursors = new Dictionary<string, long>(await store.LoadCursorsAsync(DeviceKey, cancellationToken));
     }
 
     public Task<long> GetCursorAsync(string conversationId) =>
@@ -36,7 +39,7 @@ public sealed partial class DeviceGrain(
         }
 
         // The store keeps the maximum, so interleaved acks committing out of order cannot move a cursor back.
-        await store.SaveCursorsAsync([new CursorUpdate(_deviceKey ??= this.GetPrimaryKeyString(), conversationId, seq)]);
+        await store.SaveCursorsAsync([new CursorUpdate(DeviceKey, conversationId, seq)]);
         if (seq > _cursors.GetValueOrDefault(conversationId))
         {
             _cursors[conversationId] = seq;

@@ -12,7 +12,7 @@ public sealed partial class UserGrain : IUserPresenceGrain
 
     public async Task<PresenceInfo> GetPresenceAsync(string callerUserId)
     {
-        var userId = this.GetPrimaryKeyString();
+        var userId = UserId;
         var unknown = new PresenceInfo(userId, PresenceStatus.Unknown, 0);
         if (state.State.Handle is null)
         {
@@ -45,7 +45,7 @@ public sealed partial class UserGrain : IUserPresenceGrain
 
     public Task PushTypingAsync(TypingEvent typing)
     {
-        var userId = this.GetPrimaryKeyString();
+        var userId = UserId;
         foreach (var (observer, deviceIds) in _subscriptions.ByObserver())
         {
             var receivers = deviceIds.Where(d => typing.Device.UserId != userId || typing.Device.DeviceId != d).ToArray();
@@ -61,7 +61,7 @@ public sealed partial class UserGrain : IUserPresenceGrain
     /// <summary>A direct conversation is found by its id alone; otherwise the caller's conversation list is asked.</summary>
     private async Task<bool> SharesConversationWithAsync(string callerUserId)
     {
-        var userId = this.GetPrimaryKeyString();
+        var userId = UserId;
         if (string.Equals(callerUserId, userId, StringComparison.Ordinal))
         {
             return true;

@@ -18,7 +18,7 @@ public sealed partial class UserGrain(
     private readonly PushSubscriptions _subscriptions = new(options.Value.PushSubscriptionLifetime, time);
     private string? _userId;
 
-    // GetPrimaryKeyString decodes the grain id into a new string on every call, and every push asks.
+    // GetPrimaryKeyString decodes the grain id into a new string on every call, and every push asks: decode once.
     private string UserId => _userId ??= this.GetPrimaryKeyString();
 
     public async Task<Registration> CreateAsync(string handle, DeviceKeys firstDevice)
@@ -27,7 +27,7 @@ public sealed partial class UserGrain(
         {
             if (state.State.Handle == handle)
             {
-                return new Registration(this.GetPrimaryKeyString(), state.State.Devices[0].DeviceId);
+                return new Registration(UserId, state.State.Devices[0].DeviceId);
             }
 
             throw new InvalidRequestException("The user already exists.");
@@ -38,13 +38,13 @@ public sealed partial class UserGrain(
         state.State.Handle = handle;
         state.State.Devices.Add(new DeviceRecord(deviceId, firstDevice, time.GetUtcNow()));
         await state.WriteStateAsync();
-        return new Registration(this.GetPrimaryKeyString(), deviceId);
+        return new Registration(UserId, deviceId);
     }
 
     public Task<UserProfile?> GetProfileAsync() =>
         Task.FromResult(state.State.Handle is null
             ? null
-            : new UserProfile(this.GetPrimaryKeyString(), state.State.Handle, state.State.Devices.ToArray()));
+            : new UserProfile(UserId, state.State.Handle, state.State.Devices.ToArray()));
 
     public Task<DeviceKeys?> GetDeviceKeysAsync(uint deviceId) =>
         Task.FromResult(state.State.Devices.FirstOrDefault(d => d.DeviceId == deviceId)?.Keys);
@@ -55,7 +55,7 @@ public sealed partial class UserGrain(
         DeviceKeyRules.Validate(keys);
         if (state.State.Devices.FirstOrDefault(d => d.Keys.IdentitySigningKey.AsSpan().SequenceEqual(keys.IdentitySigningKey)) is { } known)
         {
-            return new Registration(this.GetPrimaryKeyString(), known.DeviceId);
+            return new Registration(UserId, known.DeviceId);
         }
 
         if (state.State.Devices.Count >= options.Value.MaxDevicesPerUser)
@@ -77,7 +77,7 @@ public sealed partial class UserGrain(
             throw;
         }
 
-        return new Registration(this.GetPrimaryKeyString(), deviceId);
+        return new Registration(UserId, deviceId);
     }
 
     public Task<IReadOnlyList<uint>> GetDeviceIdsAsync() =>
