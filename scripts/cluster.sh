@@ -76,7 +76,7 @@ create_database() {
 start() {
   local name="$1" dll="$2" http_port="$3"
   shift 3
-  env XChat__Cluster__Redis="$redis" XChat__Cluster__ServiceId=xchat XChat__Cluster__ClusterId=xchat-local "$@" \
+  env DOTNET_ReadyToRun=0 XChat__Cluster__Redis="$redis" XChat__Cluster__ServiceId=xchat XChat__Cluster__ClusterId=xchat-local "$@" \
     setsid nohup dotnet "$dll" --urls "http://127.0.0.1:$http_port" >"$state/$name.log" 2>&1 </dev/null &
   echo $! >"$state/$name.pid"
 }
