@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using XChat.Gateway.Auth;
 using XChat.Gateway.Dispatch;
+using XChat.Grains;
 using XChat.Grains.Conversations;
 using XChat.Grains.Errors;
 using XChat.Grains.Users;
@@ -126,7 +127,7 @@ internal sealed class ConnectionAuth(GatewayConnection connection, ConnectionSer
     {
         EnsureCanAuthenticate();
         var challenge = TakeChallenge();
-        if (request.UserId.Length != 32 || !request.UserId.All(char.IsAsciiHexDigitLower))
+        if (!Identifiers.IsLowerHexId(request.UserId))
         {
             throw new AuthenticationFailed("Unknown device or bad signature.");
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using XChat.Gateway.Auth;
 using XChat.Gateway.Connections;
 using XChat.Gateway.Hosting;
+using XChat.Grains;
 using XChat.Grains.Conversations;
 using XChat.Grains.Devices;
 using XChat.Grains.Users;
@@ -241,5 +242,5 @@ public sealed class RequestDispatcher(IGrainFactory grains, GrainReferences refe
         ConversationIds.IsWellFormed(id) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed conversation id.");
 
     internal static string RequireUserId(string id) =>
-        id.Length == 32 && id.All(char.IsAsciiHexDigitLower) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed user id.");
+        Identifiers.IsLowerHexId(id) ? id : throw new RequestException(ErrorCode.BadRequest, "Malformed user id.");
 }

@@ -8,5 +8,5 @@ public static class AttachmentIds
 
     public static string New() => Guid.NewGuid().ToString("N");
 
-    public static bool IsWellFormed(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
+    public static bool IsWellFormed(string? id) => Identifiers.IsLowerHexId(id);
 }

@@ -22,5 +22,5 @@ public static class ConversationIds
     /// <summary>True when the id has the shape of a conversation id (it may still not exist).</summary>
     public static bool IsWellFormed(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= MaxLength && (id.StartsWith("d_", StringComparison.Ordinal) || id.StartsWith("g_", StringComparison.Ordinal))
-        && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        && Identifiers.IsAsciiWord(id);
 }
