@@ -78,7 +78,44 @@ public sealed record StoredMessage(
 }
 
 /// <summary>The idempotency key of a send: the sending device and its client message id.</summary>
-public readonly record struct ClientMessageKey(string SenderDeviceKey, string ClientMessageId);
+/// <remarks>
+/// A send's key goes through several dictionaries in the conversation grain (the sends in flight,
+/// then the recent ones, each looked up, added and removed), so its hash is computed once, here. It is
+/// the strings' own randomized hash, as a record's would be: the ids are chosen by clients. The
+/// properties have no <c>init</c>, so a <c>with</c> expression cannot leave a stale hash behind.
+/// </remarks>
+public readonly struct ClientMessageKey : IEquatable<ClientMessageKey>
+{
+    private readonly int _hash;
+
+    public ClientMessageKey(string senderDeviceKey, string clientMessageId)
+    {
+        ArgumentNullException.ThrowIfNull(senderDeviceKey);
+        ArgumentNullException.ThrowIfNull(clientMessageId);
+        SenderDeviceKey = senderDeviceKey;
+        ClientMessageId = clientMessageId;
+        _hash = HashCode.Combine(senderDeviceKey, clientMessageId);
+    }
+
+    public string SenderDeviceKey { get; }
+
+    public string ClientMessageId { get; }
+
+    public static bool operator ==(ClientMessageKey left, ClientMessageKey right) => left.Equals(right);
+
+    public static bool operator !=(ClientMessageKey left, ClientMessageKey right) => !left.Equals(right);
+
+    public bool Equals(ClientMessageKey other) =>
+        _hash == other._hash
+        && string.Equals(ClientMessageId, other.ClientMessageId, StringComparison.Ordinal)
+        && string.Equals(SenderDeviceKey, other.SenderDeviceKey, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is ClientMessageKey other && Equals(other);
+
+    public override int GetHashCode() => _hash;
+
+    public override string ToString() => $"{SenderDeviceKey} {ClientMessageId}";
+}
 
 /// <summary>Where an already stored message sits.</summary>
 public readonly record struct StoredMessageRef(long Seq, long ServerTimestampMs);
