@@ -53,7 +53,10 @@ internal sealed class FrameSocket : IDisposable
             await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await _socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                // The token stops the wait for the lock, not the write: ManagedWebSocket aborts the whole
+                // socket when a send's token fires, and takes a slower path (a registration per frame)
+                // for any token that can fire. A write that hangs ends with Abort or Dispose.
+                await _socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
