@@ -5,6 +5,8 @@
 # the bare Kestrel relay in the same run, and stops the server it started (by PID).
 #
 #   benchmarks/run-load.sh [xchat-load options]     e.g. --pairs 100 --messages 200 --window 10
+#   each workload first runs 50 messages per pair that no figure counts (--warmup 50; give
+#   --warmup 0 to measure from a cold start)
 #   add --e2e-compare to run the XChat workload plain and end-to-end encrypted in the same run
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,4 +26,4 @@ trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EX
 for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 
 echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1048576)}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-dotnet tests/LoadTests/bin/Release/net10.0/xchat-load.dll --server "ws://127.0.0.1:$port/ws" --server-pid "$server" "$@"
+dotnet tests/LoadTests/bin/Release/net10.0/xchat-load.dll --server "ws://127.0.0.1:$port/ws" --server-pid "$server" --warmup 50 "$@"

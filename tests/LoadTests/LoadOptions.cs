@@ -24,6 +24,12 @@ internal sealed record LoadOptions
 
     public int Window { get; init; } = 10;
 
+    /// <summary>
+    /// Messages per pair sent on the same pairs before the clock starts, and left out of every figure
+    /// (pairs, cluster; the XChat and the relay workload alike). The default is 0: none.
+    /// </summary>
+    public int Warmup { get; init; }
+
     public int PayloadBytes { get; init; } = 256;
 
     public int? ServerPid { get; init; }
@@ -98,6 +104,7 @@ internal sealed record LoadOptions
                         "--pairs" => options with { Pairs = Number() },
                         "--messages" => options with { MessagesOption = Number() },
                         "--window" => options with { Window = Number() },
+                        "--warmup" => options with { Warmup = Number() },
                         "--payload" => options with { PayloadBytes = Number() },
                         "--server-pid" => options with { ServerPid = Number() },
                         "--members" => options with { Members = Number() },
@@ -145,6 +152,11 @@ internal sealed record LoadOptions
         if (Pairs is < 1 or > 10_000 || Messages is < 1 or > 1_000_000 || Window is < 1 or > 10_000)
         {
             throw new ArgumentException("--pairs must be 1..10000, --messages 1..1000000, --window 1..10000.");
+        }
+
+        if (Warmup is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException("--warmup must be 0..1000000.");
         }
 
         if (PayloadBytes is < Payload.HeaderBytes or > 65536)

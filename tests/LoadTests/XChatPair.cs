@@ -22,6 +22,20 @@ internal sealed class XChatPair(XChatConnection sender, XChatConnection receiver
         }
     }
 
+    /// <summary>The conversation's last seq as the server has it: every message the pair has sent, warm-up included.</summary>
+    public async Task<ulong> LastSeqAsync()
+    {
+        foreach (var conversation in await sender.ListConversationsAsync())
+        {
+            if (conversation.ConversationId == conversationId)
+            {
+                return conversation.LastSeq;
+            }
+        }
+
+        throw new InvalidOperationException("The pair's conversation is not in its sender's list.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await sender.DisposeAsync();

@@ -87,7 +87,40 @@ public sealed class LoadWorkloadTests(ClientServerFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task RunWithProgress_WithWarmup_MeasuresOnlyTheMessagesAfterIt()
+    {
+        const int pairs = 2, messages = 15, warmup = 7;
+        var options = LoadOptions.Parse(["--server", _server.WebSocketUri.ToString(), "--pairs", $"{pairs}", "--messages", $"{messages}",
+            "--window", "5", "--warmup", $"{warmup}", "--timeout-seconds", "30"]);
+        var loadPairs = await XChatPair.SetUpAsync(options, CancellationToken.None);
+        try
+        {
+            var result = await XChat.LoadTests.Scenarios.PairsScenario.RunWithProgressAsync("xchat", loadPairs, options, serverCpu: null);
+
+            // The warm-up's messages went over the same pairs first, and none of them is counted.
+            Assert.Equal(pairs * messages, result.Expected);
+            Assert.Equal(pairs * messages, result.Delivered);
+            Assert.Equal(pairs * messages, result.LatencyMicroseconds.TotalCount);
+            Assert.Equal(0, result.Duplicated);
+            Assert.Equal(0, result.Reordered);
+            Assert.Equal(0, result.SendErrors);
+            foreach (var pair in loadPairs.Cast<XChatPair>())
+            {
+                Assert.Equal((ulong)(warmup + messages), await pair.LastSeqAsync());
+            }
+        }
+        finally
+        {
+            foreach (var pair in loadPairs)
+            {
+                await pair.DisposeAsync();
+            }
+        }
+    }
+
     [Theory]
+    [InlineData("--warmup", "1000001")]
     [InlineData("--server", "ws://192.168.1.10:5080/ws")]
     [InlineData("--pairs", "0")]
     [InlineData("--bogus", "1")]
