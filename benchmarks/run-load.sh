@@ -17,7 +17,7 @@ data="$(mktemp -d /tmp/xchat-bench-data.XXXXXX)"
 dotnet build XChat.Orleans.sln -c Release -nologo -v q >/dev/null
 # Both processes JIT all their code, the framework's included, instead of running its precompiled
 # (ReadyToRun) code: with tiered compilation off, that code is never recompiled (benchmarks/README.md,
-# "Precompiled framework code"). Silo and Gateway set the same in their launch profiles and images.
+# "Precompiled framework code, and a warm-up"). Silo and Gateway set the same in their launch profiles and images.
 export DOTNET_ReadyToRun="${DOTNET_ReadyToRun-0}"
 env XChat__Gateway__SendsPerSecond=1000000 XChat__Gateway__SendBurst=1000000 Logging__LogLevel__Default=Warning \
   dotnet Silo/bin/Release/net10.0/XChat.Silo.dll --urls "http://127.0.0.1:$port" --data-dir "$data" >"$data/server.log" 2>&1 &
