@@ -18,7 +18,8 @@ internal static class E2eWorkload
         var setupStart = Stopwatch.GetTimestamp();
         try
         {
-            pairs = await E2ePair.EstablishAsync(connected, options.Messages);
+            // The warm-up runs over the same pairs with its own payload indexes, so room for the larger count.
+            pairs = await E2ePair.EstablishAsync(connected, Math.Max(options.Messages, options.Warmup));
         }
         catch
         {
