@@ -27,10 +27,11 @@ public interface IConversationGrain : IGrainWithStringKey
     /// call, and answers once every one is committed or refused: one outcome per send, in the same
     /// order. A send that breaks a rule gets its error in its outcome and does not affect the others.
     /// A gateway uses it to carry the sends that arrived while its previous call to this conversation
-    /// was in flight in one call instead of one each.
+    /// was in flight in one call instead of one each. The list is not copied on a call inside one
+    /// process ([Immutable]): neither side changes it once the call is made.
     /// </summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync(IReadOnlyList<AppendRequest> requests);
+    Task<IReadOnlyList<AppendOutcome>> AppendManyAsync([Immutable] IReadOnlyList<AppendRequest> requests);
 
     /// <summary>Messages with seq greater than afterSeq, oldest first, as the reading device sees them.</summary>
     [AlwaysInterleave]

@@ -46,8 +46,10 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>
     /// Pushes committed messages (one conversation, ascending seq) to the user's online devices,
-    /// except each message's own sending device. Best effort: sync is the truth.
+    /// except each message's own sending device. Best effort: sync is the truth. The list is not
+    /// copied on a call inside one process ([Immutable]): the conversation grain builds it for the
+    /// push and shares it read-only, possibly with several members.
     /// </summary>
     [OneWay]
-    Task PushAsync(IReadOnlyList<PushedMessage> messages);
+    Task PushAsync([Immutable] IReadOnlyList<PushedMessage> messages);
 }
