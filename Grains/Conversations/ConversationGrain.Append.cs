@@ -29,7 +29,9 @@ public sealed partial class ConversationGrain
         ValidateSend(request);
 
         var key = new ClientMessageKey(request.Sender.Key, request.ClientMessageId);
-        if (Recent.TryGet(key, out var known))
+        // A retry of a send committed here gets its first result, even if the members' devices
+        // changed since. A twin that commits while this one awaits is caught by the commit's lookup.
+        if (Recent.MayContain(key) && await FindCommittedAsync(key) is { } known)
         {
             return new AppendResult(known.Seq, known.ServerTimestampMs, Duplicate: true);
         }
@@ -37,10 +39,6 @@ public sealed partial class ConversationGrain
         if (request.DeviceCiphertexts.Count > 0)
         {
             await CheckDeviceSetAsync(request);
-            if (Recent.TryGet(key, out known)) // committed by a twin while this one awaited
-            {
-                return new AppendResult(known.Seq, known.ServerTimestampMs, Duplicate: true);
-            }
         }
 
         if (_inFlight.TryGetValue(key, out var twin))
@@ -123,10 +121,8 @@ public sealed partial class ConversationGrain
         List<StoredMessage> rows = new(batch.Length);
         try
         {
-            // Sends older than what this activation remembers may already be in the store.
-            var stored = _storeMayHoldOlderSends || Recent.HasForgotten
-                ? await store.FindByClientIdsAsync(Id, batch.Select(p => p.Key).ToArray())
-                : null;
+            var maybeStored = MaybeStored(batch);
+            var stored = maybeStored is null ? null : await store.FindByClientIdsAsync(Id, maybeStored);
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var expiresAt = ExpiryFor(now);
@@ -155,7 +151,11 @@ public sealed partial class ConversationGrain
             _lastSeq = seq;
             for (var i = 0; i < batch.Length; i++)
             {
-                Recent.Remember(batch[i].Key, new StoredMessageRef(results[i].Seq, results[i].ServerTimestampMs));
+                if (!results[i].Duplicate)
+                {
+                    Recent.Remember(batch[i].Key);
+                }
+
                 _inFlight.Remove(batch[i].Key);
                 batch[i].Completion.TrySetResult(results[i]);
             }
@@ -185,6 +185,36 @@ public sealed partial class ConversationGrain
         }
 
         Push(rows);
+    }
+
+    /// <summary>
+    /// The batch's sends that may already be in the store, or null when none may be: all of them
+    /// when the store may hold sends this activation does not remember (from before it, or
+    /// forgotten), else those whose fingerprint matches a remembered send.
+    /// </summary>
+    private ClientMessageKey[]? MaybeStored(PendingAppend[] batch)
+    {
+        if (_storeMayHoldOlderSends || Recent.HasForgotten)
+        {
+            return Array.ConvertAll(batch, static p => p.Key);
+        }
+
+        List<ClientMessageKey>? maybe = null;
+        foreach (var pending in batch)
+        {
+            if (Recent.MayContain(pending.Key))
+            {
+                (maybe ??= []).Add(pending.Key);
+            }
+        }
+
+        return maybe?.ToArray();
+    }
+
+    private async Task<StoredMessageRef?> FindCommittedAsync(ClientMessageKey key)
+    {
+        var found = await store.FindByClientIdsAsync(Id, [key]);
+        return found.TryGetValue(key, out var known) ? known : null;
     }
 
     private void Push(List<StoredMessage> rows)

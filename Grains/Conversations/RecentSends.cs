@@ -1,32 +1,64 @@
+using System.Runtime.InteropServices;
 using XChat.Grains.Storage;
 
 namespace XChat.Grains.Conversations;
 
 /// <summary>
-/// The most recent (sender device, client message id) pairs and their results, so a retry is
-/// answered from memory. Bounded: the oldest entries are forgotten first, after which the store
-/// must be asked (<see cref="HasForgotten"/>).
+/// Fingerprints of the most recent sends committed by this activation: a filter that says which
+/// sends cannot be retries, so only the others are looked up in the store. Bounded: the oldest
+/// are forgotten first, after which every send must be looked up (<see cref="HasForgotten"/>).
 /// </summary>
-internal sealed class RecentSends(int capacity)
+/// <remarks>
+/// It keeps a 32-bit fingerprint per send, not the key: keeping each send's client message id
+/// string alive made every one of them survive the young garbage collections and die old, and
+/// with thousands of sends a second those collections paused the server for tens of
+/// milliseconds. Two sends can share a fingerprint, so a match only means "maybe": the store
+/// gives the answer. The fingerprint is the key's hash code, which is seeded per process, so a
+/// client cannot aim a send at another's fingerprint; a match it does cause costs one lookup.
+/// </remarks>
+internal sealed class RecentSends
 {
-    private readonly Dictionary<ClientMessageKey, StoredMessageRef> _byKey = [];
-    private readonly Queue<ClientMessageKey> _order = new();
+    private readonly int _capacity;
+    private readonly Func<ClientMessageKey, int> _fingerprint;
+    private readonly Dictionary<int, int> _counts = [];
+    private readonly Queue<int> _order = new();
 
+    public RecentSends(int capacity)
+        : this(capacity, static key => key.GetHashCode())
+    {
+    }
+
+    /// <summary>For tests: a fingerprint that makes different keys collide.</summary>
+    internal RecentSends(int capacity, Func<ClientMessageKey, int> fingerprint)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _capacity = capacity;
+        _fingerprint = fingerprint;
+    }
+
+    /// <summary>True once a send has been forgotten: from then on a retry may be in the store only.</summary>
     public bool HasForgotten { get; private set; }
 
-    public bool TryGet(ClientMessageKey key, out StoredMessageRef result) => _byKey.TryGetValue(key, out result);
+    public int Count => _order.Count;
 
-    public void Remember(ClientMessageKey key, StoredMessageRef result)
+    /// <summary>False when this send was surely not committed here among the remembered ones.</summary>
+    public bool MayContain(ClientMessageKey key) => _counts.ContainsKey(_fingerprint(key));
+
+    /// <summary>Remembers a newly committed send.</summary>
+    public void Remember(ClientMessageKey key)
     {
-        if (!_byKey.TryAdd(key, result))
+        var fingerprint = _fingerprint(key);
+        CollectionsMarshal.GetValueRefOrAddDefault(_counts, fingerprint, out _)++;
+        _order.Enqueue(fingerprint);
+        while (_order.Count > _capacity)
         {
-            return;
-        }
+            var oldest = _order.Dequeue();
+            ref var count = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, oldest);
+            if (--count == 0)
+            {
+                _counts.Remove(oldest);
+            }
 
-        _order.Enqueue(key);
-        while (_order.Count > capacity)
-        {
-            _byKey.Remove(_order.Dequeue());
             HasForgotten = true;
         }
     }

@@ -19,7 +19,7 @@ public sealed class XChatGrainOptions
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 200;
 
-    /// <summary>How many recent (device, client message id) pairs a conversation keeps in memory to answer retries without a database read. The default is 10,000.</summary>
+    /// <summary>How many recent sends a conversation remembers (a 4-byte fingerprint of each device and client message id, about 20 bytes with its bookkeeping) so that a send that is surely not a retry skips the database lookup. The default is 10,000.</summary>
     [Range(16, 1_000_000)]
     public int RecentSendsRemembered { get; set; } = 10_000;
 

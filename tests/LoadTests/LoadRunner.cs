@@ -56,13 +56,15 @@ internal static class LoadRunner
 
     private static async Task SendAsync(ILoadPair pair, SemaphoreSlim window, LoadOptions options, HopStats hops, Action onError, CancellationToken cancellationToken)
     {
-        var inFlight = new List<Task>(options.Messages);
+        // Counted, not listed: a list of every send's task would keep them all alive to the end,
+        // and the tool's own garbage collections would then pause it for tens of milliseconds.
+        var outstanding = new OutstandingSends();
         try
         {
             for (var index = 0; index < options.Messages; index++)
             {
                 await window.WaitAsync(cancellationToken);
-                inFlight.Add(SendOneAsync(pair, window, Payload.Create(index, options.PayloadBytes), hops, onError, cancellationToken));
+                outstanding.Track(SendOneAsync(pair, window, Payload.Create(index, options.PayloadBytes), hops, onError, cancellationToken));
             }
         }
         catch (OperationCanceledException)
@@ -70,7 +72,7 @@ internal static class LoadRunner
             // The timeout ended the run; what was not sent counts as lost.
         }
 
-        await Task.WhenAll(inFlight);
+        await outstanding.AllDoneAsync();
     }
 
     private static async Task SendOneAsync(ILoadPair pair, SemaphoreSlim window, byte[] payload, HopStats hops, Action onError, CancellationToken cancellationToken)

@@ -69,6 +69,22 @@ public sealed class MismatchedDevicesTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AppendAsync_RetryAfterADeviceWasLinked_GetsItsFirstSeqNotMismatched()
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var send = TestSends.ForDevices(a, TestSends.Device(b, 1));
+        var first = await conversation.AppendAsync(send);
+        await TestUsers.AddDevicesAsync(Grains, b);
+
+        var retry = await conversation.AppendAsync(send);
+
+        Assert.True(retry.Duplicate);
+        Assert.Equal(first.Seq, retry.Seq);
+        Assert.Equal(first.ServerTimestampMs, retry.ServerTimestampMs);
+        Assert.Single((await conversation.ReadAfterAsync(TestSends.Device(b, 1), 0, 10)).Messages);
+    }
+
+    [Fact]
     public async Task AppendAsync_SharedCiphertextOnly_IsNotCheckedAgainstDevices()
     {
         var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
