@@ -34,6 +34,9 @@ public interface IMessageStore
     Task<IReadOnlyDictionary<ClientMessageKey, StoredMessageRef>> FindByClientIdsAsync(
         string conversationId, IReadOnlyCollection<ClientMessageKey> keys, CancellationToken cancellationToken = default);
 
+    /// <summary>The (sender device key, client message id) of the conversation's first messages in seq order, at most limit.</summary>
+    Task<IReadOnlyList<ClientMessageKey>> ReadClientKeysAsync(string conversationId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Upserts delivery cursors, keeping the maximum of the stored and the given seq. Group-committed.</summary>
     Task SaveCursorsAsync(IReadOnlyList<CursorUpdate> cursors, CancellationToken cancellationToken = default);
 

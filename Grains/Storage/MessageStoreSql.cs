@@ -19,6 +19,9 @@ internal static class MessageStoreSql
     public const string ReadBefore =
         $"SELECT {ReadColumns} FROM xchat_messages WHERE conversation_id = @conversation AND seq < @seq ORDER BY seq DESC LIMIT @limit";
 
+    public const string ClientKeys =
+        "SELECT sender_user_id, sender_device_id, client_message_id FROM xchat_messages WHERE conversation_id = @conversation ORDER BY seq ASC LIMIT @limit";
+
     // ORDER BY … LIMIT 1 rather than MAX(seq): both planners turn it into one index probe.
     public const string LastSeq =
         "SELECT seq FROM xchat_messages WHERE conversation_id = @conversation ORDER BY seq DESC LIMIT 1";

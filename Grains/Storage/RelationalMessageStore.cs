@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using XChat.Grains.Conversations;
 
 namespace XChat.Grains.Storage;
 
@@ -84,6 +85,30 @@ public abstract partial class RelationalMessageStore : IMessageStore, IAsyncDisp
 
     public abstract Task<IReadOnlyDictionary<ClientMessageKey, StoredMessageRef>> FindByClientIdsAsync(
         string conversationId, IReadOnlyCollection<ClientMessageKey> keys, CancellationToken cancellationToken = default);
+
+    public async Task<IReadOnlyList<ClientMessageKey>> ReadClientKeysAsync(string conversationId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = MessageStoreSql.ClientKeys;
+        AddParameter(command, "conversation", conversationId);
+        AddParameter(command, "limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<ClientMessageKey>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var sender = new DeviceAddress(reader.GetString(0), checked((uint)reader.GetInt64(1)));
+            keys.Add(new ClientMessageKey(sender.Key, reader.GetString(2)));
+        }
+
+        return keys;
+    }
 
     public async Task<IReadOnlyDictionary<string, long>> LoadCursorsAsync(string deviceKey, CancellationToken cancellationToken = default)
     {

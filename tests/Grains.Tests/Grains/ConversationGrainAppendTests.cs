@@ -167,7 +167,7 @@ public sealed class ConversationGrainAppendTests(ClusterFixture fixture)
             originals.Add(await conversation.AppendAsync(send));
         }
 
-        // The new activation remembers no sends: the answer must come from the store.
+        // The new activation re-reads the log's client ids; the answer itself must come from the store.
         await fixture.Cluster.DeactivateAsync(conversation);
         var retry = await conversation.AppendAsync(sends[1]);
         var next = await conversation.AppendAsync(TestSends.Shared(b));

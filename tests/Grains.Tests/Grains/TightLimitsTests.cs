@@ -91,6 +91,34 @@ public sealed class TightLimitsTests(TightLimitsClusterFixture fixture)
         Assert.Equal(lastSeq, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
     }
 
+    [Theory]
+    [InlineData(TightLimitsClusterFixture.RecentSendsRemembered)] // the whole log fits the window again
+    [InlineData(TightLimitsClusterFixture.RecentSendsRemembered + 4)] // it does not: the store is asked
+    public async Task AppendAsync_AfterReactivation_RetriesOfOldAndNewestSendsAreDuplicates_NewSendsAreStored(int logLength)
+    {
+        var (a, b, conversation) = await TestUsers.NewDirectAsync(Grains);
+        var sends = Enumerable.Range(0, logLength).Select(i => TestSends.Shared(i % 2 == 0 ? a : b)).ToArray();
+        var originals = new List<AppendResult>();
+        foreach (var send in sends)
+        {
+            originals.Add(await conversation.AppendAsync(send));
+        }
+
+        await fixture.Cluster.DeactivateAsync(conversation);
+        var fresh = await conversation.AppendAsync(TestSends.Shared(a));
+        var retryOfFirst = await conversation.AppendAsync(sends[0]);
+        var retryOfLast = await conversation.AppendAsync(sends[^1]);
+        var another = await conversation.AppendAsync(TestSends.Shared(b));
+
+        Assert.Equal(logLength + 1, fresh.Seq);
+        Assert.False(fresh.Duplicate);
+        Assert.True(retryOfFirst.Duplicate && retryOfLast.Duplicate, "retries of sends from before the activation are found");
+        Assert.Equal(originals[0].Seq, retryOfFirst.Seq);
+        Assert.Equal(originals[^1].Seq, retryOfLast.Seq);
+        Assert.Equal(logLength + 2, another.Seq);
+        Assert.Equal(logLength + 2, await fixture.Store.GetLastSeqAsync(conversation.GetPrimaryKeyString()));
+    }
+
     [Fact]
     public async Task AppendAsync_ConcurrentSendsAndRetriesBeyondRecentSends_StayGapFreeAndIdempotent()
     {

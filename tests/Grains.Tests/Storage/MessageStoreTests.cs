@@ -144,6 +144,26 @@ public abstract partial class MessageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadClientKeysAsync_ReturnsTheConversationsKeysInSeqOrder_UpToTheLimit()
+    {
+        var conversation = Conversation("keys");
+        await Store.AppendAsync(
+        [
+            TestMessages.Create(conversation, 1, "bob", 2, "m-b"),
+            TestMessages.Create(conversation, 2, "alice", 1, "m-a"),
+        ]);
+        await Store.AppendAsync([TestMessages.Create(conversation, 3, "bob", 4_000_000_000, "m-c")]);
+        await Store.AppendAsync([TestMessages.Create(Conversation("other-keys"), 1, "carol", 1, "m-x")]);
+
+        Assert.Equal<ClientMessageKey>(
+            [new("bob/2", "m-b"), new("alice/1", "m-a"), new("bob/4000000000", "m-c")],
+            await Store.ReadClientKeysAsync(conversation, 10));
+        Assert.Equal<ClientMessageKey>([new("bob/2", "m-b"), new("alice/1", "m-a")], await Store.ReadClientKeysAsync(conversation, 2));
+        Assert.Empty(await Store.ReadClientKeysAsync(conversation, 0));
+        Assert.Empty(await Store.ReadClientKeysAsync(Conversation("empty-keys"), 10));
+    }
+
+    [Fact]
     public async Task AppendAsync_DuplicateClientMessageId_ThrowsAndStoresNothingOfTheCall()
     {
         var conversation = Conversation("dupclient");
