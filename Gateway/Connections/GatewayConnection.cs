@@ -95,7 +95,11 @@ public sealed partial class GatewayConnection
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
-        using var registration = requestAborted.Register(() => _abort.Cancel());
+        using var registration = requestAborted.Register(() =>
+        {
+            _abort.Cancel();
+            _socket.Abort();
+        });
         var sending = SendLoopAsync();
         var receiving = ReceiveLoopAsync();
         try
@@ -131,7 +135,10 @@ public sealed partial class GatewayConnection
                     break;
                 }
 
-                await _socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token);
+                // No token: with a cancellable one, ManagedWebSocket takes its slower path for every
+                // frame (an async wait on its send lock and a token registration). Every path that
+                // ends a connection while a send may be pending also aborts the socket, which fails it.
+                await _socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
