@@ -17,6 +17,8 @@ public sealed partial class ConversationGrain
     private bool _flushing;
     private bool _holdFlush;
     private bool _storeMayHoldOlderSends;
+    private bool _recentLoadsOnFirstSend;
+    private Task? _recentLoading;
 
     private RecentSends Recent => _recent ??= new RecentSends(_limits.RecentSendsRemembered);
 
@@ -29,6 +31,7 @@ public sealed partial class ConversationGrain
         ValidateSend(request);
 
         var key = new ClientMessageKey(request.Sender.Key, request.ClientMessageId);
+        await EnsureRecentLoadedAsync();
         // A retry of a send committed here gets its first result, even if the members' devices
         // changed since. A twin that commits while this one awaits is caught by the commit's lookup.
         if (Recent.MayContain(key) && await FindCommittedAsync(key) is { } known)
@@ -209,6 +212,41 @@ public sealed partial class ConversationGrain
         }
 
         return maybe?.ToArray();
+    }
+
+    /// <summary>
+    /// Before this activation's first send: when the log is no longer than the recent-sends window,
+    /// reads its client ids once, so that every send of the log is remembered and a new send that
+    /// matches none needs no lookup, as in a fresh conversation. Otherwise every commit of this
+    /// activation would look its sends up in the store. Done on the first send, not on activation:
+    /// an activation that only serves reads never needs it.
+    /// </summary>
+    private Task EnsureRecentLoadedAsync() =>
+        _recentLoadsOnFirstSend ? _recentLoading ??= LoadRecentAsync() : Task.CompletedTask;
+
+    private async Task LoadRecentAsync()
+    {
+        try
+        {
+            var keys = await store.ReadClientKeysAsync(Id, _limits.RecentSendsRemembered);
+            if (keys.Count == _lastSeq) // more rows: another activation is writing; keep looking up
+            {
+                foreach (var key in keys)
+                {
+                    Recent.Remember(key);
+                }
+
+                _storeMayHoldOlderSends = false;
+            }
+        }
+        catch (Exception)
+        {
+            // Only a saving is lost: the commits keep looking their sends up in the store.
+        }
+        finally
+        {
+            _recentLoadsOnFirstSend = false;
+        }
     }
 
     private async Task<StoredMessageRef?> FindCommittedAsync(ClientMessageKey key)

@@ -24,22 +24,7 @@ public sealed partial class ConversationGrain(
     {
         _lastSeq = state.State.Exists ? await store.GetLastSeqAsync(Id, cancellationToken) : 0;
         _storeMayHoldOlderSends = _lastSeq > 0;
-        if (_storeMayHoldOlderSends && _lastSeq <= _limits.RecentSendsRemembered)
-        {
-            // A log no longer than the window fits in it whole: with every send of the log
-            // remembered, a new send that matches none needs no lookup, as in a fresh conversation.
-            // Otherwise every commit of this activation would look its sends up in the store.
-            var keys = await store.ReadClientKeysAsync(Id, _limits.RecentSendsRemembered, cancellationToken);
-            if (keys.Count == _lastSeq)
-            {
-                foreach (var key in keys)
-                {
-                    Recent.Remember(key);
-                }
-
-                _storeMayHoldOlderSends = false;
-            }
-        }
+        _recentLoadsOnFirstSend = _storeMayHoldOlderSends && _lastSeq <= _limits.RecentSendsRemembered;
     }
 
     // GetPrimaryKeyString decodes the grain id into a new string on every call; every stored row holds this one.
